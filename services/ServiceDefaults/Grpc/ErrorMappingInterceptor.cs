@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using MediaMesh.Common.Errors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Status = Google.Rpc.Status;
+
+namespace MediaMesh.ServiceDefaults.Grpc;
+
+/// <summary>
+/// The one place where failures become gRPC statuses. Domain refusals map to their canonical codes
+/// with google.rpc details; anything unexpected becomes INTERNAL with a generic message and the
+/// trace id, the exception itself going only to the log. A missing request message is
+/// INVALID_ARGUMENT, never UNKNOWN.
+/// </summary>
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(RequireRequest(request), context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(RequireRequest(request), responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    private static TRequest RequireRequest<TRequest>(TRequest request) =>
+        request ?? throw ValidationFailedException.For("request", "a request message is required");
+
+    private RpcException Map(Exception exception, ServerCallContext context)
+    {
+        var status = ToStatus(exception, context);
+        if (status.Code == (int)Code.Internal)
+        {
+            LogUnexpected(logger, exception, context.Method);
+        }
+        else if (status.Code != (int)Code.Cancelled)
+        {
+            LogRefused(logger, context.Method, ((Code)status.Code).ToString(), status.Message);
+        }
+
+        return status.ToRpcException();
+    }
+
+    /// <summary>Maps an exception to the status a caller sees. Public so tests can check the table.</summary>
+    public static Status ToStatus(Exception exception, ServerCallContext? context = null)
+    {
+        switch (exception)
+        {
+            case ValidationFailedException invalid:
+                var badRequest = new BadRequest();
+                badRequest.FieldViolations.AddRange(invalid.Violations.Select(v =>
+                    new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+                return WithDetail(Code.InvalidArgument, invalid.Message, badRequest);
+            case ResourceNotFoundException notFound:
+                return WithDetail(Code.NotFound, notFound.Message,
+                    new ResourceInfo { ResourceType = notFound.ResourceType, ResourceName = notFound.ResourceId });
+            case AlreadyExistsException exists:
+                return new Status { Code = (int)Code.AlreadyExists, Message = exists.Message };
+            case EtagMismatchException or DbUpdateConcurrencyException:
+                return new Status
+                {
+                    Code = (int)Code.Aborted,
+                    Message = exception is EtagMismatchException ? exception.Message : "The resource was changed concurrently; read it again and retry.",
+                };
+            case PreconditionFailedException precondition:
+                var failure = new PreconditionFailure();
+                failure.Violations.Add(new PreconditionFailure.Types.Violation
+                {
+                    Type = precondition.ViolationType,
+                    Subject = precondition.Subject,
+                    Description = precondition.Message,
+                });
+                return WithDetail(Code.FailedPrecondition, precondition.Message, failure);
+            case PermissionDeniedException denied:
+                return new Status { Code = (int)Code.PermissionDenied, Message = denied.Message };
+            case UnauthenticatedException unauthenticated:
+                return new Status { Code = (int)Code.Unauthenticated, Message = unauthenticated.Message };
+            case DependencyUnavailableException unavailable:
+                return WithDetail(Code.Unavailable, unavailable.Message, new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) });
+            case LimitExceededException limit:
+                return new Status { Code = (int)Code.ResourceExhausted, Message = limit.Message };
+            case DataIntegrityException integrity:
+                return new Status { Code = (int)Code.DataLoss, Message = integrity.Message };
+            case OperationCanceledException when context?.CancellationToken.IsCancellationRequested == true:
+                return new Status { Code = (int)Code.Cancelled, Message = "The call was cancelled." };
+            default:
+                var traceId = Activity.Current?.TraceId.ToString() ?? "none";
+                return WithDetail(Code.Internal, $"An internal error occurred. Trace id: {traceId}.",
+                    new ErrorInfo { Reason = "INTERNAL", Domain = "mediamesh", Metadata = { ["trace_id"] = traceId } });
+        }
+    }
+
+    private static Status WithDetail(Code code, string message, Google.Protobuf.IMessage detail) =>
+        new() { Code = (int)code, Message = message, Details = { Any.Pack(detail) } };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure in {Method}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Method}: {Code} {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string code, string reason);
+}

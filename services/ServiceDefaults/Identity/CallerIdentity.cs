@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using Grpc.Core;
+using MediaMesh.Common.Errors;
+
+namespace MediaMesh.ServiceDefaults.Identity;
+
+/// <summary>Who is calling: the organisation and its role, taken from the verified internal token.</summary>
+public sealed record CallerIdentity(string OrganizationId, string Role)
+{
+    public bool IsCoordinator => Role == CallerRoles.Coordinator;
+
+    public bool IsService => Role == CallerRoles.Service;
+
+    /// <summary>True if the caller acts for <paramref name="organizationId"/> or is a coordinator.</summary>
+    public bool MayActFor(string organizationId) => IsCoordinator || OrganizationId == organizationId;
+
+    public void RequireCoordinator(string action)
+    {
+        if (!IsCoordinator)
+        {
+            throw new PermissionDeniedException($"Only a coordinator may {action}.");
+        }
+    }
+
+    public void RequireActingFor(string organizationId, string action)
+    {
+        if (!MayActFor(organizationId))
+        {
+            throw new PermissionDeniedException($"Only the organisation itself or a coordinator may {action}.");
+        }
+    }
+
+    public static CallerIdentity? FromPrincipal(ClaimsPrincipal? principal)
+    {
+        if (principal?.Identity?.IsAuthenticated != true)
+        {
+            return null;
+        }
+
+        var org = principal.FindFirstValue(MediaMeshClaims.OrganizationId);
+        var role = principal.FindFirstValue(MediaMeshClaims.Role);
+        if (string.IsNullOrEmpty(org) || role is not (CallerRoles.Member or CallerRoles.Coordinator or CallerRoles.Service))
+        {
+            return null;
+        }
+
+        return new CallerIdentity(org, role);
+    }
+}
+
+public static class ServerCallContextIdentityExtensions
+{
+    /// <summary>The verified caller; UNAUTHENTICATED if the call carried no valid internal token.</summary>
+    public static CallerIdentity GetCaller(this ServerCallContext context) =>
+        CallerIdentity.FromPrincipal(context.GetHttpContext().User)
+        ?? throw new UnauthenticatedException("This call needs a valid MediaMesh token; call through the gateway with your API key.");
+}

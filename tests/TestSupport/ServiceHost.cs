@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using MediaMesh.ServiceDefaults.Identity;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MediaMesh.TestSupport;
+
+/// <summary>
+/// One MediaMesh service hosted in-process on the ASP.NET Core test server, with its own temporary
+/// SQLite data folder and the internal-token key the tests sign with. Dispose deletes the data.
+/// </summary>
+public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
+    where TProgram : class
+{
+    /// <summary>The key shared by all hosts of a test run, as the gateway and services share one.</summary>
+    public static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+
+    public ServiceHost()
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "mediamesh-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        _settings["MediaMesh:DataDirectory"] = DataDirectory;
+        _settings["MediaMesh:InternalToken:SigningKey"] = SigningKey;
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Sets a configuration value before the host starts.</summary>
+    public ServiceHost<TProgram> WithSetting(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A channel over the in-memory test server; calls carry no identity.</summary>
+    public GrpcChannel CreateChannel() =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+
+    /// <summary>A call invoker acting as <paramref name="organizationId"/> with <paramref name="role"/>.</summary>
+    public CallInvoker As(string organizationId, string role = CallerRoles.Member) =>
+        CreateChannel().CreateCallInvoker().Intercept(headers =>
+        {
+            headers.Add("authorization", "Bearer " + IssueToken(organizationId, role));
+            return headers;
+        });
+
+    /// <summary>A call invoker with no token at all (a call that bypassed the gateway).</summary>
+    public CallInvoker Anonymous() => CreateChannel().CreateCallInvoker();
+
+    public string IssueToken(string organizationId, string role) =>
+        Services.GetRequiredService<InternalTokenIssuer>().Issue(organizationId, role);
+
+    /// <summary>Resolves a service from a new scope (e.g. the DbContext, to look at what was stored).</summary>
+    public T WithScope<T>(Func<IServiceProvider, T> use)
+    {
+        using var scope = Services.CreateScope();
+        return use(scope.ServiceProvider);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // SQLite may still hold a pooled handle for a moment; the temp folder is cleaned by the OS.
+            }
+        }
+    }
+}
