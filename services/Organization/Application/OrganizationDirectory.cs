@@ -1,0 +1,316 @@
+using MediaMesh.Common;
+using MediaMesh.Common.Errors;
+using MediaMesh.Common.Paging;
+using MediaMesh.Organizations.Domain;
+using MediaMesh.Organizations.Persistence;
+using MediaMesh.ServiceDefaults.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaMesh.Organizations.Application;
+
+/// <summary>
+/// The organisation directory's use cases: who may do what, loading, saving and querying.
+/// The gRPC layer only validates messages and maps; the rules of each entity live in Domain.
+/// </summary>
+public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider clock)
+{
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<OrganizationView> RegisterAsync(CallerIdentity caller, OrganizationKind kind, OrganizationDescription description, CancellationToken ct)
+    {
+        caller.RequireCoordinator("register organisations");
+        var organization = Organization.Register(Ids.NewOrganizationId(), kind, description.Names, description.ShortName,
+            description.CountryCode, description.WorkingLanguages, description.Website, description.ContactEmail, Now);
+        db.Organizations.Add(organization);
+        await db.SaveChangesAsync(ct);
+        return new OrganizationView(organization, []);
+    }
+
+    public async Task<OrganizationView> GetAsync(string id, CancellationToken ct)
+    {
+        var organization = await FindAsync(id, ct);
+        return new OrganizationView(organization, await UnionIdsOfAsync(id, ct));
+    }
+
+    public async Task<(IReadOnlyList<OrganizationView> Found, IReadOnlyList<string> Missing)> BatchGetAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
+        var found = await db.Organizations.AsNoTracking().Where(o => distinct.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
+        var unions = await db.UnionMemberships.AsNoTracking()
+            .Where(m => distinct.Contains(m.MemberId) && m.State == UnionMembershipState.Approved)
+            .Select(m => new { m.MemberId, m.UnionId })
+            .ToListAsync(ct);
+        var unionsByMember = unions.GroupBy(u => u.MemberId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(u => u.UnionId).Order(StringComparer.Ordinal).ToArray());
+        var views = distinct.Where(found.ContainsKey)
+            .Select(id => new OrganizationView(found[id], unionsByMember.GetValueOrDefault(id, [])))
+            .ToArray();
+        var missing = distinct.Where(id => !found.ContainsKey(id)).ToArray();
+        return (views, missing);
+    }
+
+    public async Task<PageResult<OrganizationView>> ListAsync(DirectoryQuery query, PageRequest page, CancellationToken ct)
+    {
+        IQueryable<Organization> rows = db.Organizations.AsNoTracking();
+        if (query.Region is { } region)
+        {
+            rows = rows.Where(o => o.Region == region);
+        }
+
+        if (!string.IsNullOrEmpty(query.CountryCode))
+        {
+            rows = rows.Where(o => o.CountryCode == query.CountryCode);
+        }
+
+        if (query.Kind is { } kind)
+        {
+            rows = rows.Where(o => o.Kind == kind);
+        }
+
+        if (query.Status is { } status)
+        {
+            rows = rows.Where(o => o.Status == status);
+        }
+
+        if (!string.IsNullOrEmpty(query.Text))
+        {
+            var text = query.Text.ToLowerInvariant();
+            rows = rows.Where(o => o.SearchText.Contains(text));
+        }
+
+        if (!string.IsNullOrEmpty(query.UnionId))
+        {
+            var unionId = query.UnionId;
+            rows = rows.Where(o => db.UnionMemberships.Any(m => m.MemberId == o.Id && m.UnionId == unionId && m.State == UnionMembershipState.Approved));
+        }
+
+        if (page.After is { } after)
+        {
+            rows = rows.Where(o => o.SortName.CompareTo(after.SortKey) > 0 || (o.SortName == after.SortKey && o.Id.CompareTo(after.Id) > 0));
+        }
+
+        var fetched = await rows.OrderBy(o => o.SortName).ThenBy(o => o.Id).Take(page.PageSize + 1).ToListAsync(ct);
+        var organizations = PageResult.From(fetched, page, query.Fingerprint, o => new PageCursor(o.SortName, o.Id));
+        var (views, _) = await BatchGetAsync(organizations.Items.Select(o => o.Id).ToArray(), ct);
+        return new PageResult<OrganizationView>(views, organizations.NextPageToken);
+    }
+
+    public async Task<OrganizationView> UpdateAsync(CallerIdentity caller, string id, string? etag, Func<OrganizationDescription, OrganizationDescription> change, CancellationToken ct)
+    {
+        var organization = await FindForChangeAsync(id, etag, ct);
+        caller.RequireActingFor(id, "change an organisation's details");
+        var updated = change(OrganizationDescription.Of(organization));
+        organization.Describe(updated.Names, updated.ShortName, updated.CountryCode, updated.WorkingLanguages, updated.Website, updated.ContactEmail, Now);
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(id, ct);
+    }
+
+    public async Task<OrganizationView> ActivateAsync(CallerIdentity caller, string id, string? etag, CancellationToken ct)
+    {
+        caller.RequireCoordinator("activate organisations");
+        var organization = await FindForChangeAsync(id, etag, ct);
+        organization.Activate(Now);
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(id, ct);
+    }
+
+    public async Task<OrganizationView> SuspendAsync(CallerIdentity caller, string id, string? etag, CancellationToken ct)
+    {
+        caller.RequireCoordinator("suspend organisations");
+        var organization = await FindForChangeAsync(id, etag, ct);
+        if (organization.Role == OrganizationRole.Coordinator)
+        {
+            await RequireAnotherActiveCoordinatorAsync(id, ct);
+        }
+
+        organization.Suspend(Now);
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(id, ct);
+    }
+
+    public async Task<OrganizationView> SetRoleAsync(CallerIdentity caller, string id, OrganizationRole role, string? etag, CancellationToken ct)
+    {
+        caller.RequireCoordinator("change roles");
+        var organization = await FindForChangeAsync(id, etag, ct);
+        if (organization.Role == OrganizationRole.Coordinator && role != OrganizationRole.Coordinator)
+        {
+            await RequireAnotherActiveCoordinatorAsync(id, ct);
+        }
+
+        organization.SetRole(role, Now);
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(id, ct);
+    }
+
+    public async Task<UnionMembership> RequestMembershipAsync(CallerIdentity caller, string unionId, string memberId, string message, CancellationToken ct)
+    {
+        caller.RequireActingFor(memberId, "ask to join a union for an organisation");
+        var union = await FindAsync(unionId, ct);
+        var member = await FindAsync(memberId, ct);
+        var open = await db.UnionMemberships.AnyAsync(m => m.UnionId == unionId && m.MemberId == memberId
+            && (m.State == UnionMembershipState.Requested || m.State == UnionMembershipState.Approved), ct);
+        if (open)
+        {
+            throw new AlreadyExistsException($"Organisation '{memberId}' already has an open membership request or membership of '{unionId}'.");
+        }
+
+        var membership = UnionMembership.Request(Ids.NewMembershipId(), union, member, message, Now);
+        db.UnionMemberships.Add(membership);
+        await db.SaveChangesAsync(ct);
+        return membership;
+    }
+
+    public async Task<UnionMembership> DecideMembershipAsync(CallerIdentity caller, string id, string? etag, Action<UnionMembership, DateTime> decide, CancellationToken ct)
+    {
+        var membership = await FindMembershipAsync(id, etag, ct);
+        caller.RequireActingFor(membership.UnionId, "decide on a union's memberships (the union itself)");
+        decide(membership, Now);
+        await db.SaveChangesAsync(ct);
+        return membership;
+    }
+
+    public async Task<UnionMembership> EndMembershipAsync(CallerIdentity caller, string id, string reason, string? etag, CancellationToken ct)
+    {
+        var membership = await FindMembershipAsync(id, etag, ct);
+        if (!caller.MayActFor(membership.UnionId) && !caller.MayActFor(membership.MemberId))
+        {
+            throw new PermissionDeniedException("Only the member, the union or a coordinator may end a membership.");
+        }
+
+        membership.End(reason, Now);
+        await db.SaveChangesAsync(ct);
+        return membership;
+    }
+
+    public async Task<PageResult<UnionMembership>> ListMembershipsAsync(string? unionId, string? memberId, UnionMembershipState? state, PageRequest page, string fingerprint, CancellationToken ct)
+    {
+        IQueryable<UnionMembership> rows = db.UnionMemberships.AsNoTracking();
+        rows = string.IsNullOrEmpty(unionId) ? rows.Where(m => m.MemberId == memberId) : rows.Where(m => m.UnionId == unionId);
+        if (state is { } s)
+        {
+            rows = rows.Where(m => m.State == s);
+        }
+
+        if (page.After is { } after)
+        {
+            rows = rows.Where(m => m.Id.CompareTo(after.Id) > 0);
+        }
+
+        var fetched = await rows.OrderBy(m => m.Id).Take(page.PageSize + 1).ToListAsync(ct);
+        return PageResult.From(fetched, page, fingerprint, m => new PageCursor(string.Empty, m.Id));
+    }
+
+    public async Task<(ApiKey Key, string Secret)> CreateApiKeyAsync(CallerIdentity caller, string organizationId, string displayName, DateTime? expireTime, CancellationToken ct)
+    {
+        caller.RequireActingFor(organizationId, "manage an organisation's API keys");
+        await FindAsync(organizationId, ct);
+        if (expireTime is { } expiry && expiry <= Now)
+        {
+            throw ValidationFailedException.For("expire_time", "must be in the future");
+        }
+
+        var secret = ApiKeySecret.Generate();
+        var key = ApiKey.Create(Ids.NewApiKeyId(), organizationId, displayName, secret, expireTime, Now);
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        return (key, secret.Value);
+    }
+
+    public async Task<PageResult<ApiKey>> ListApiKeysAsync(CallerIdentity caller, string organizationId, bool showRevoked, PageRequest page, string fingerprint, CancellationToken ct)
+    {
+        caller.RequireActingFor(organizationId, "manage an organisation's API keys");
+        await FindAsync(organizationId, ct);
+        var now = Now;
+        IQueryable<ApiKey> rows = db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId);
+        if (!showRevoked)
+        {
+            rows = rows.Where(k => k.RevokeTime == null && (k.ExpireTime == null || k.ExpireTime > now));
+        }
+
+        if (page.After is { } after)
+        {
+            rows = rows.Where(k => k.Id.CompareTo(after.Id) < 0);
+        }
+
+        var fetched = await rows.OrderByDescending(k => k.Id).Take(page.PageSize + 1).ToListAsync(ct);
+        return PageResult.From(fetched, page, fingerprint, k => new PageCursor(string.Empty, k.Id));
+    }
+
+    public async Task<ApiKey> RevokeApiKeyAsync(CallerIdentity caller, string organizationId, string id, CancellationToken ct)
+    {
+        caller.RequireActingFor(organizationId, "manage an organisation's API keys");
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.OrganizationId == organizationId, ct)
+            ?? throw new ResourceNotFoundException("API key", id);
+        key.Revoke(Now);
+        await db.SaveChangesAsync(ct);
+        return key;
+    }
+
+    public async Task<ResolvedKey> ResolveApiKeyAsync(CallerIdentity caller, string secret, CancellationToken ct)
+    {
+        if (!caller.IsService)
+        {
+            throw new PermissionDeniedException("Only the gateway may resolve API keys.");
+        }
+
+        var now = Now;
+        ApiKey? key = null;
+        if (ApiKeySecret.LooksValid(secret))
+        {
+            var hash = ApiKeySecret.HashOf(secret);
+            key = await db.ApiKeys.SingleOrDefaultAsync(k => k.SecretHash == hash, ct);
+        }
+
+        if (key is null || !key.IsUsable(now))
+        {
+            throw new ResourceNotFoundException("API key", "presented");
+        }
+
+        var organization = await FindAsync(key.OrganizationId, ct);
+        if (key.RecordUse(now))
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
+        return new ResolvedKey(key.Id, organization.Id, organization.Role, organization.Status, key.ExpireTime);
+    }
+
+    private async Task<Organization> FindAsync(string id, CancellationToken ct) =>
+        await db.Organizations.SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new ResourceNotFoundException("Organization", id);
+
+    private async Task<Organization> FindForChangeAsync(string id, string? etag, CancellationToken ct)
+    {
+        var organization = await FindAsync(id, ct);
+        if (!Etag.Matches(etag, organization.Version))
+        {
+            throw new EtagMismatchException("Organization", id);
+        }
+
+        return organization;
+    }
+
+    private async Task<UnionMembership> FindMembershipAsync(string id, string? etag, CancellationToken ct)
+    {
+        var membership = await db.UnionMemberships.SingleOrDefaultAsync(m => m.Id == id, ct)
+            ?? throw new ResourceNotFoundException("Union membership", id);
+        if (!Etag.Matches(etag, membership.Version))
+        {
+            throw new EtagMismatchException("Union membership", id);
+        }
+
+        return membership;
+    }
+
+    private async Task<IReadOnlyList<string>> UnionIdsOfAsync(string memberId, CancellationToken ct) =>
+        await db.UnionMemberships.AsNoTracking()
+            .Where(m => m.MemberId == memberId && m.State == UnionMembershipState.Approved)
+            .Select(m => m.UnionId).OrderBy(u => u).ToListAsync(ct);
+
+    private async Task RequireAnotherActiveCoordinatorAsync(string id, CancellationToken ct)
+    {
+        var others = await db.Organizations.AnyAsync(o => o.Id != id && o.Role == OrganizationRole.Coordinator && o.Status == OrganizationStatus.Active, ct);
+        if (!others)
+        {
+            throw new PreconditionFailedException("At least one active coordinator must remain.", "LAST_COORDINATOR", id);
+        }
+    }
+}

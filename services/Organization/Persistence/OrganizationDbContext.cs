@@ -1,0 +1,61 @@
+using System.Text.Json;
+using MediaMesh.Organizations.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace MediaMesh.Organizations.Persistence;
+
+public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext> options) : DbContext(options)
+{
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<UnionMembership> UnionMemberships => Set<UnionMembership>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Organization>(e =>
+        {
+            e.ToTable("organizations");
+            e.HasKey(o => o.Id);
+            e.Property(o => o.Id).HasMaxLength(40);
+            e.Property(o => o.Names).HasConversion(Json<List<LocalizedName>>()).Metadata.SetValueComparer(ListComparer<LocalizedName>());
+            e.Property(o => o.WorkingLanguages).HasConversion(Json<List<string>>()).Metadata.SetValueComparer(ListComparer<string>());
+            e.Property(o => o.CountryCode).HasMaxLength(2);
+            e.Property(o => o.Version).IsConcurrencyToken();
+            e.HasIndex(o => new { o.SortName, o.Id });
+            e.HasIndex(o => new { o.Region, o.SortName });
+            e.HasIndex(o => new { o.CountryCode, o.SortName });
+            e.HasIndex(o => o.Status);
+        });
+
+        modelBuilder.Entity<UnionMembership>(e =>
+        {
+            e.ToTable("union_memberships");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Version).IsConcurrencyToken();
+            e.HasIndex(m => new { m.UnionId, m.State });
+            e.HasIndex(m => new { m.MemberId, m.State });
+            e.HasOne<Organization>().WithMany().HasForeignKey(m => m.UnionId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Organization>().WithMany().HasForeignKey(m => m.MemberId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(k => k.Id);
+            e.HasIndex(k => k.SecretHash).IsUnique();
+            e.HasIndex(k => new { k.OrganizationId, k.CreateTime });
+            e.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+
+    private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>()
+        where T : new() => new(v => JsonSerializer.Serialize(v, JsonOptions), v => JsonSerializer.Deserialize<T>(v, JsonOptions) ?? new T());
+
+    private static ValueComparer<List<T>> ListComparer<T>() => new(
+        (a, b) => a != null && b != null && a.SequenceEqual(b),
+        v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)),
+        v => v.ToList());
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+}
