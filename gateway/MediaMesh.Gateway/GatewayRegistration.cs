@@ -30,8 +30,14 @@ public static class GatewayRegistration
             .ValidateOnStart();
 
         // The gateway signs internal tokens; it does not accept them (members present API keys).
-        services.AddOptions<InternalTokenOptions>()
-            .Bind(builder.Configuration.GetSection(InternalTokenOptions.SectionName))
+        var tokenOptions = services.AddOptions<InternalTokenOptions>()
+            .Bind(builder.Configuration.GetSection(InternalTokenOptions.SectionName));
+        if (builder.Environment.IsDevelopment())
+        {
+            tokenOptions.PostConfigure(o => o.SigningKey = string.IsNullOrEmpty(o.SigningKey) ? DevelopmentSigningKey.LoadOrCreate() : o.SigningKey);
+        }
+
+        tokenOptions
             .ValidateDataAnnotations()
             .Validate(HasUsableKey, "MediaMesh:InternalToken:SigningKey must be base64 of at least 32 bytes.")
             .ValidateOnStart();
