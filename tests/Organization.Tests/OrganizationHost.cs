@@ -58,14 +58,4 @@ public sealed class OrganizationHost : ServiceHost<Program>
 
     public async Task<V1.Organization> GetAsync(string id) =>
         (await Coordinator.GetOrganizationAsync(new V1.GetOrganizationRequest { Id = id })).Organization;
-
-    /// <summary>
-    /// Runs async work in its own DI scope and disposes the scope only when the work is done
-    /// (the synchronous WithScope would dispose it while the task still runs).
-    /// </summary>
-    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> use)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await use(scope.ServiceProvider);
-    }
 }

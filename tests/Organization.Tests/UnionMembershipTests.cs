@@ -205,4 +205,40 @@ public sealed class UnionMembershipTests(OrganizationHost host) : IClassFixture<
         Assert.Equal([expected[0], expected[2], expected[4]], approvedOnly.Memberships.Select(m => m.Id).Order(StringComparer.Ordinal));
         Assert.All(approvedOnly.Memberships, m => Assert.Equal(V1.UnionMembershipState.Approved, m.State));
     }
+
+    [Fact]
+    public async Task Concurrent_requests_for_the_same_union_leave_one_open_membership()
+    {
+        var (union, member) = await UnionAndMemberAsync();
+        var client = host.ClientAs(member.Id);
+        var attempts = Enumerable.Range(0, 6).Select(async _ =>
+        {
+            try
+            {
+                await client.RequestUnionMembershipAsync(new V1.RequestUnionMembershipRequest { UnionId = union.Id, MemberId = member.Id });
+                return StatusCode.OK;
+            }
+            catch (RpcException ex)
+            {
+                return ex.StatusCode;
+            }
+        }).ToArray();
+
+        var outcomes = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, outcomes.Count(o => o == StatusCode.OK));
+        Assert.All(outcomes.Where(o => o != StatusCode.OK), o => Assert.Equal(StatusCode.AlreadyExists, o));
+        await OnlyMembershipAsync(member.Id);
+    }
+
+    [Fact]
+    public async Task An_outsider_with_a_stale_etag_is_told_it_may_not_decide_rather_than_to_retry()
+    {
+        var (union, member) = await UnionAndMemberAsync();
+        var requested = await host.RequestMembershipAsync(union.Id, member.Id);
+
+        await GrpcAssert.Refused(StatusCode.PermissionDenied, () => host.ClientAs(member.Id)
+            .ApproveUnionMembershipAsync(new V1.ApproveUnionMembershipRequest { Id = requested.Id, Etag = "W/\"999\"" }));
+        Assert.Equal(V1.UnionMembershipState.Requested, (await OnlyMembershipAsync(member.Id)).State);
+    }
 }
