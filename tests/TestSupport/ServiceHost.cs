@@ -73,6 +73,13 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
         return use(scope.ServiceProvider);
     }
 
+    /// <summary>Like <see cref="WithScope{T}"/> for async work: the scope lives until the task completes.</summary>
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> use)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await use(scope.ServiceProvider);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
