@@ -97,6 +97,7 @@ public static class GatewayRegistration
 
         app.MapGrpcHealthChecksService();
         app.MapGatewayReflection();
+        app.MapOpenApiDocument();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(GrpcRequestBodyLimit.InvokeAsync);

@@ -50,6 +50,22 @@ public sealed class RestAndGrpcWebTests(Mesh mesh)
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_rest_surface_of_every_service()
+    {
+        using var http = mesh.Gateway.Rest(null);
+
+        using var document = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json"));
+
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.GetProperty("/v1/organizations/{id}").TryGetProperty("get", out var get));
+        Assert.Equal("OrganizationService_GetOrganization", get.GetProperty("operationId").GetString());
+        Assert.True(paths.GetProperty("/v1/initiatives").TryGetProperty("post", out _));
+        Assert.True(paths.GetProperty("/v1/catalogue:search").TryGetProperty("get", out _));
+        var organization = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("mediamesh.organization.v1.Organization");
+        Assert.True(organization.GetProperty("properties").TryGetProperty("countryCode", out _));
+    }
+
+    [Fact]
     public async Task Rest_without_a_key_is_401_with_a_status_body()
     {
         using var http = mesh.Gateway.Rest(null);
