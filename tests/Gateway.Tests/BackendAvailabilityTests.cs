@@ -62,3 +62,55 @@ public sealed class BackendAvailabilityTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"UNAVAILABLE took {clock.Elapsed}");
     }
 }
+
+/// <summary>A cluster with two destinations sharing one database, as two replicas of a service would.</summary>
+public sealed class LoadBalancingTests
+{
+    [Fact]
+    public async Task Calls_are_spread_over_destinations_and_a_dead_one_is_taken_out()
+    {
+        var shared = Path.Combine(Path.GetTempPath(), "mediamesh-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(shared);
+        try
+        {
+            await using var first = new OrganizationServiceHost(dataDirectory: shared);
+            first.StartServer();
+            var (_, key) = await first.BootstrapCoordinatorAsync();
+            var second = new OrganizationServiceHost(dataDirectory: shared);
+            second.StartServer();
+            await using var gateway = new GatewayHost(new Dictionary<string, string> { ["organization"] = first.Address })
+                .WithSetting("ReverseProxy:Clusters:organization:Destinations:organization-2:Address", second.Address);
+            var client = new OrgV1.OrganizationService.OrganizationServiceClient(gateway.Grpc(key));
+            var list = new OrgV1.ListOrganizationsRequest();
+
+            for (var i = 0; i < 30; i++)
+            {
+                await client.ListOrganizationsAsync(list);
+            }
+
+            Assert.True(first.MemberCalls > 0 && second.MemberCalls > 0, $"first {first.MemberCalls}, second {second.MemberCalls}");
+
+            await second.DisposeAsync();
+            // Within a couple of probe intervals the dead destination is out; then every call succeeds.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var before = first.MemberCalls;
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Single((await client.ListOrganizationsAsync(list)).Organizations);
+            }
+
+            Assert.Equal(before + 20, first.MemberCalls);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(shared, recursive: true);
+            }
+            catch (IOException)
+            {
+                // SQLite may still hold a pooled handle; the temp folder is cleaned by the OS.
+            }
+        }
+    }
+}

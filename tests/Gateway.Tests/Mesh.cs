@@ -1,5 +1,6 @@
 extern alias organization;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
 using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using OrganizationProgram = organization::Program;
@@ -11,6 +12,34 @@ namespace MediaMesh.Gateway.Tests;
 public sealed class OrganizationServiceHost(int? port = null, string? dataDirectory = null)
     : KestrelServiceHost<OrganizationProgram>(port, dataDirectory)
 {
+    private int _memberCalls;
+
+    /// <summary>How many OrganizationService calls this instance has served (to see load balancing).</summary>
+    public int MemberCalls => Volatile.Read(ref _memberCalls);
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new CallCounter(this)));
+    }
+
+    private sealed class CallCounter(OrganizationServiceHost host) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, following) =>
+            {
+                if (context.Request.Path.StartsWithSegments("/mediamesh.organization.v1.OrganizationService", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref host._memberCalls);
+                }
+
+                return following(context);
+            });
+            next(app);
+        };
+    }
+
     /// <summary>The documented bootstrap: the first coordinator organisation and its API key on an empty system.</summary>
     public async Task<(string OrganizationId, string ApiKey)> BootstrapCoordinatorAsync()
     {
