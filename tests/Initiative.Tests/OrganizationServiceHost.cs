@@ -1,12 +1,16 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using MediaMesh.ServiceDefaults.Identity;
 using MediaMesh.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
@@ -36,6 +40,9 @@ public sealed class OrganizationServiceHost : ServiceHost<Organizations.Grpc.Org
         return host;
     }
 
+    /// <summary>The W3C traceparent header of every BatchGetOrganizations call this service received.</summary>
+    public ConcurrentQueue<string> ReceivedTraceparents { get; } = new();
+
     /// <summary>Where the initiative service should call: the Kestrel address, or the in-memory server's.</summary>
     public Uri Address => _loopbackAddress ?? Server.BaseAddress;
 
@@ -52,6 +59,12 @@ public sealed class OrganizationServiceHost : ServiceHost<Organizations.Grpc.Org
             headers.Add("authorization", "Bearer " + token);
             return headers;
         });
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(new TraceparentRecorder(ReceivedTraceparents)));
     }
 
     public async Task<OrgV1.Organization> CreateAsync(string name, string country, OrgV1.OrganizationKind kind = OrgV1.OrganizationKind.Broadcaster)
@@ -92,4 +105,22 @@ public sealed class OrganizationServiceHost : ServiceHost<Organizations.Grpc.Org
         var requested = await ClientAs(memberId).RequestUnionMembershipAsync(new OrgV1.RequestUnionMembershipRequest { UnionId = unionId, MemberId = memberId });
         await ClientAs(unionId).ApproveUnionMembershipAsync(new OrgV1.ApproveUnionMembershipRequest { Id = requested.Membership.Id });
     }
+}
+
+/// <summary>Records incoming traceparent headers of batch look-ups, ahead of the service's own pipeline.</summary>
+internal sealed class TraceparentRecorder(ConcurrentQueue<string> received) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, proceed) =>
+        {
+            if (context.Request.Path.Value?.EndsWith("/BatchGetOrganizations", StringComparison.Ordinal) == true)
+            {
+                received.Enqueue(context.Request.Headers["traceparent"].ToString());
+            }
+
+            await proceed(context);
+        });
+        next(app);
+    };
 }
