@@ -1,8 +1,10 @@
+extern alias initiative;
 extern alias organization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using InitiativeProgram = initiative::Program;
 using OrganizationProgram = organization::Program;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
@@ -51,6 +53,12 @@ public sealed class OrganizationServiceHost(int? port = null, string? dataDirect
     }
 }
 
+public sealed class InitiativeServiceHost : KestrelServiceHost<InitiativeProgram>
+{
+    public InitiativeServiceHost(string organizationAddress) =>
+        WithSetting("MediaMesh:Services:organization:Address", organizationAddress);
+}
+
 /// <summary>An organisation known to the system, with one API key.</summary>
 public sealed record Member(string OrganizationId, string ApiKeyId, string ApiKey);
 
@@ -65,6 +73,8 @@ public sealed class Mesh : IAsyncLifetime
 
     public OrganizationServiceHost Organization { get; } = new();
 
+    public InitiativeServiceHost Initiative { get; private set; } = null!;
+
     public GatewayHost Gateway { get; private set; } = null!;
 
     public Member Coordinator { get; private set; } = null!;
@@ -74,7 +84,13 @@ public sealed class Mesh : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Organization.StartServer();
-        Gateway = new GatewayHost(new Dictionary<string, string> { ["organization"] = Organization.Address });
+        Initiative = new InitiativeServiceHost(Organization.Address);
+        Initiative.StartServer();
+        Gateway = new GatewayHost(new Dictionary<string, string>
+        {
+            ["organization"] = Organization.Address,
+            ["initiative"] = Initiative.Address,
+        });
         Gateway.StartServer();
         var (id, key) = await Organization.BootstrapCoordinatorAsync();
         Coordinator = new Member(id, string.Empty, key);
@@ -83,6 +99,7 @@ public sealed class Mesh : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Initiative.DisposeAsync();
         await Organization.DisposeAsync();
     }
 
