@@ -39,7 +39,6 @@ public static class OutboundGrpcClients
         var section = builder.Configuration.GetSection($"MediaMesh:Services:{serviceName}");
         builder.Services.Configure<OutboundServiceOptions>(serviceName, section);
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddTransient<OutboundCallInterceptor>();
 
         var settings = section.Get<OutboundServiceOptions>() ?? new OutboundServiceOptions();
         var address = settings.Address
