@@ -13,8 +13,14 @@ public static class AuthenticationRegistration
     /// </summary>
     public static IHostApplicationBuilder AddInternalTokenAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<InternalTokenOptions>()
-            .Bind(builder.Configuration.GetSection(InternalTokenOptions.SectionName))
+        var tokenOptions = builder.Services.AddOptions<InternalTokenOptions>()
+            .Bind(builder.Configuration.GetSection(InternalTokenOptions.SectionName));
+        if (builder.Environment.IsDevelopment())
+        {
+            tokenOptions.PostConfigure(o => o.SigningKey = string.IsNullOrEmpty(o.SigningKey) ? DevelopmentSigningKey.LoadOrCreate() : o.SigningKey);
+        }
+
+        tokenOptions
             .ValidateDataAnnotations()
             .Validate(o => TryKey(o), "MediaMesh:InternalToken:SigningKey must be base64 of at least 32 bytes.")
             .ValidateOnStart();
