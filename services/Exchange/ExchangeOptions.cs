@@ -1,15 +1,9 @@
 namespace MediaMesh.Exchange;
 
-/// <summary>Settings of the exchange service, section "MediaMesh:Exchange".</summary>
+/// <summary>Settings of the exchange service, section "MediaMesh:Exchange" (media settings are under "MediaMesh:Media").</summary>
 public sealed class ExchangeOptions
 {
     public const string Section = "MediaMesh:Exchange";
-
-    /// <summary>Folder for rendition files; empty means "media" under MediaMesh:DataDirectory.</summary>
-    public string MediaDirectory { get; set; } = string.Empty;
-
-    /// <summary>Largest rendition accepted, in bytes (default 100 GiB).</summary>
-    public long MaxRenditionBytes { get; set; } = 100L * 1024 * 1024 * 1024;
 
     /// <summary>How long an idle feed waits before sending a heartbeat.</summary>
     public TimeSpan FeedHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);

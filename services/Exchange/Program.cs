@@ -2,6 +2,7 @@ using MediaMesh.Exchange;
 using MediaMesh.Exchange.Application;
 using MediaMesh.Exchange.Grpc;
 using MediaMesh.Exchange.Persistence;
+using MediaMesh.MediaStore;
 using MediaMesh.ServiceDefaults;
 using MediaMesh.ServiceDefaults.Grpc;
 using MediaMesh.ServiceDefaults.Persistence;
@@ -16,6 +17,8 @@ builder.AddMediaMeshGrpcClient<OrgV1.OrganizationService.OrganizationServiceClie
 builder.AddMediaMeshGrpcClient<InitiativeV1.InitiativeService.InitiativeServiceClient>(
     "initiative", "mediamesh.initiative.v1.InitiativeService", "GetInitiative", "ListSignatures");
 builder.Services.Configure<ExchangeOptions>(builder.Configuration.GetSection(ExchangeOptions.Section));
+builder.Services.AddMediaStore(builder.Configuration,
+    Path.GetFullPath(builder.Configuration["MediaMesh:DataDirectory"] ?? "data", builder.Environment.ContentRootPath));
 builder.Services.AddSingleton<FeedNotifier>();
 builder.Services.AddScoped<MemberDirectory>();
 builder.Services.AddScoped<InitiativeLinks>();
@@ -24,6 +27,7 @@ builder.Services.AddScoped<Licensing>();
 builder.Services.AddScoped<Catalogue>();
 builder.Services.AddScoped<OfferFeed>();
 builder.Services.AddScoped<UsageLedger>();
+builder.Services.AddScoped<MediaLibrary>();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync<ExchangeDbContext>();
@@ -34,6 +38,7 @@ app.MapGrpcService<OfferGrpcService>();
 app.MapGrpcService<LicensingGrpcService>();
 app.MapGrpcService<CatalogueGrpcService>();
 app.MapGrpcService<UsageGrpcService>();
+app.MapGrpcService<MediaGrpcService>();
 app.MapGrpcInfrastructure();
 app.MapDefaultEndpoints();
 await app.RunAsync();
