@@ -8,9 +8,16 @@ var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 var dataDirectory = builder.Configuration["MediaMesh:DataDirectory"]
     ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "..", "data"));
 
-var organization = builder.AddProject<Projects.MediaMesh_Organization>("organization")
-    .WithHttpEndpoint(port: 5101, isProxied: false)
-    .WithEnvironment("MediaMesh__InternalToken__SigningKey", signingKey)
-    .WithEnvironment("MediaMesh__DataDirectory", dataDirectory);
+IResourceBuilder<ProjectResource> Service<TProject>(string name, int port)
+    where TProject : IProjectMetadata, new() =>
+    builder.AddProject<TProject>(name)
+        .WithHttpEndpoint(port: port, isProxied: false)
+        .WithEnvironment("MediaMesh__InternalToken__SigningKey", signingKey)
+        .WithEnvironment("MediaMesh__DataDirectory", dataDirectory);
+
+var organization = Service<Projects.MediaMesh_Organization>("organization", 5101);
+
+Service<Projects.MediaMesh_Initiative>("initiative", 5102)
+    .WithReference(organization).WaitFor(organization);
 
 builder.Build().Run();

@@ -18,7 +18,7 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
     where TProgram : class
 {
     /// <summary>The key shared by all hosts of a test run, as the gateway and services share one.</summary>
-    public static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    public static readonly string SigningKey = SharedSigningKey.Value;
 
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
 
@@ -73,6 +73,13 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
         return use(scope.ServiceProvider);
     }
 
+    /// <summary>Like <see cref="WithScope{T}"/> for async work: the scope lives until the task completes.</summary>
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> use)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await use(scope.ServiceProvider);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -88,4 +95,13 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
             }
         }
     }
+}
+
+/// <summary>
+/// Holds the run's signing key outside the generic host: a static field of ServiceHost&lt;T&gt; would be
+/// one key per service type, and hosts of different services would reject each other's tokens.
+/// </summary>
+internal static class SharedSigningKey
+{
+    public static readonly string Value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 }

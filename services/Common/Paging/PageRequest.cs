@@ -51,13 +51,15 @@ public sealed record PageCursor(string SortKey, string Id)
         try
         {
             var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-            var parts = text.Split('\n');
-            if (parts.Length != 3 || parts[0] != Fingerprint(filterFingerprint))
+            // The sort key is free text and may itself contain line breaks; the fingerprint and id never do.
+            var first = text.IndexOf('\n', StringComparison.Ordinal);
+            var last = text.LastIndexOf('\n');
+            if (first < 0 || first == last || text[..first] != Fingerprint(filterFingerprint))
             {
                 return null;
             }
 
-            return new PageCursor(parts[1], parts[2]);
+            return new PageCursor(text[(first + 1)..last], text[(last + 1)..]);
         }
         catch (FormatException)
         {

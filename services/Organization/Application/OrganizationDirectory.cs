@@ -96,8 +96,8 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
 
     public async Task<OrganizationView> UpdateAsync(CallerIdentity caller, string id, string? etag, Func<OrganizationDescription, OrganizationDescription> change, CancellationToken ct)
     {
-        var organization = await FindForChangeAsync(id, etag, ct);
         caller.RequireActingFor(id, "change an organisation's details");
+        var organization = await FindForChangeAsync(id, etag, ct);
         var updated = change(OrganizationDescription.Of(organization));
         organization.Describe(updated.Names, updated.ShortName, updated.CountryCode, updated.WorkingLanguages, updated.Website, updated.ContactEmail, Now);
         await db.SaveChangesAsync(ct);
@@ -150,19 +150,29 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
             && (m.State == UnionMembershipState.Requested || m.State == UnionMembershipState.Approved), ct);
         if (open)
         {
-            throw new AlreadyExistsException($"Organisation '{memberId}' already has an open membership request or membership of '{unionId}'.");
+            throw OpenMembershipExists(unionId, memberId);
         }
 
         var membership = UnionMembership.Request(Ids.NewMembershipId(), union, member, message, Now);
         db.UnionMemberships.Add(membership);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent request won the race for the open-membership unique index.
+            throw OpenMembershipExists(unionId, memberId);
+        }
+
         return membership;
     }
 
     public async Task<UnionMembership> DecideMembershipAsync(CallerIdentity caller, string id, string? etag, Action<UnionMembership, DateTime> decide, CancellationToken ct)
     {
-        var membership = await FindMembershipAsync(id, etag, ct);
+        var membership = await FindMembershipAsync(id, ct);
         caller.RequireActingFor(membership.UnionId, "decide on a union's memberships (the union itself)");
+        RequireEtag(membership, etag);
         decide(membership, Now);
         await db.SaveChangesAsync(ct);
         return membership;
@@ -170,11 +180,13 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
 
     public async Task<UnionMembership> EndMembershipAsync(CallerIdentity caller, string id, string reason, string? etag, CancellationToken ct)
     {
-        var membership = await FindMembershipAsync(id, etag, ct);
+        var membership = await FindMembershipAsync(id, ct);
         if (!caller.MayActFor(membership.UnionId) && !caller.MayActFor(membership.MemberId))
         {
             throw new PermissionDeniedException("Only the member, the union or a coordinator may end a membership.");
         }
+
+        RequireEtag(membership, etag);
 
         membership.End(reason, Now);
         await db.SaveChangesAsync(ct);
@@ -288,16 +300,18 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
         return organization;
     }
 
-    private async Task<UnionMembership> FindMembershipAsync(string id, string? etag, CancellationToken ct)
+    private static AlreadyExistsException OpenMembershipExists(string unionId, string memberId) =>
+        new($"Organisation '{memberId}' already has an open membership request or membership of '{unionId}'.");
+
+    private async Task<UnionMembership> FindMembershipAsync(string id, CancellationToken ct) =>
+        await db.UnionMemberships.SingleOrDefaultAsync(m => m.Id == id, ct) ?? throw new ResourceNotFoundException("Union membership", id);
+
+    private static void RequireEtag(UnionMembership membership, string? etag)
     {
-        var membership = await db.UnionMemberships.SingleOrDefaultAsync(m => m.Id == id, ct)
-            ?? throw new ResourceNotFoundException("Union membership", id);
         if (!Etag.Matches(etag, membership.Version))
         {
-            throw new EtagMismatchException("Union membership", id);
+            throw new EtagMismatchException("Union membership", membership.Id);
         }
-
-        return membership;
     }
 
     private async Task<IReadOnlyList<string>> UnionIdsOfAsync(string memberId, CancellationToken ct) =>

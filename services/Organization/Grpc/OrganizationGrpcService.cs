@@ -181,7 +181,9 @@ public sealed class OrganizationGrpcService(OrganizationDirectory directory) : V
     {
         var caller = context.GetCaller();
         new RequestValidator().Required(request.OrganizationId, "organization_id").Required(request.DisplayName, "display_name")
-            .MaxLength(request.DisplayName, 100, "display_name").ThrowIfInvalid();
+            .MaxLength(request.DisplayName, 100, "display_name")
+            .Check(request.ExpireTime is null || OrganizationRequestParser.IsRepresentable(request.ExpireTime), "expire_time", "is not a valid timestamp")
+            .ThrowIfInvalid();
         var (key, secret) = await directory.CreateApiKeyAsync(caller, request.OrganizationId, request.DisplayName.Trim(),
             request.ExpireTime?.ToDateTime(), context.CancellationToken);
         return new V1.CreateApiKeyResponse { ApiKey = key.ToContract(), Secret = secret };

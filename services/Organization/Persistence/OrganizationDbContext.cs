@@ -35,6 +35,10 @@ public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext
             e.Property(m => m.Version).IsConcurrencyToken();
             e.HasIndex(m => new { m.UnionId, m.State });
             e.HasIndex(m => new { m.MemberId, m.State });
+            // At most one open (requested or approved) membership per union and member, even under concurrent requests.
+            e.HasIndex(m => new { m.UnionId, m.MemberId }).IsUnique()
+                .HasFilter($"\"State\" IN ({(int)UnionMembershipState.Requested}, {(int)UnionMembershipState.Approved})")
+                .HasDatabaseName("ux_union_memberships_open");
             e.HasOne<Organization>().WithMany().HasForeignKey(m => m.UnionId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Organization>().WithMany().HasForeignKey(m => m.MemberId).OnDelete(DeleteBehavior.Restrict);
         });

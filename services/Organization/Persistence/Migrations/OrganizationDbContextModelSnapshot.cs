@@ -172,6 +172,11 @@ namespace MediaMesh.Organizations.Persistence.Migrations
 
                     b.HasIndex("MemberId", "State");
 
+                    b.HasIndex("UnionId", "MemberId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_union_memberships_open")
+                        .HasFilter("\"State\" IN (1, 2)");
+
                     b.HasIndex("UnionId", "State");
 
                     b.ToTable("union_memberships", (string)null);

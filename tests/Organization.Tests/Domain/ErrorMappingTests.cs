@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Google.Rpc;
+using MediaMesh.Common.Errors;
+using MediaMesh.ServiceDefaults.Grpc;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaMesh.Organization.Tests.Domain;
+
+/// <summary>The table that turns failures into the statuses callers see.</summary>
+public sealed class ErrorMappingTests
+{
+    public static TheoryData<Exception, Code> Refusals => new()
+    {
+        { ValidationFailedException.For("organization.country_code", "bad"), Code.InvalidArgument },
+        { new ResourceNotFoundException("Organization", "org_x"), Code.NotFound },
+        { new AlreadyExistsException("exists"), Code.AlreadyExists },
+        { new EtagMismatchException("Organization", "org_x"), Code.Aborted },
+        { new DbUpdateConcurrencyException("row changed"), Code.Aborted },
+        { new PreconditionFailedException("not active", "STATUS", "org_x"), Code.FailedPrecondition },
+        { new PermissionDeniedException("no"), Code.PermissionDenied },
+        { new UnauthenticatedException("who"), Code.Unauthenticated },
+        { new DependencyUnavailableException("organization"), Code.Unavailable },
+        { new LimitExceededException("too many"), Code.ResourceExhausted },
+        { new DataIntegrityException("checksum"), Code.DataLoss },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void Each_domain_refusal_maps_to_its_canonical_code(Exception exception, Code expected)
+    {
+        var status = ErrorMappingInterceptor.ToStatus(exception);
+        Assert.Equal((int)expected, status.Code);
+        Assert.DoesNotContain("Exception", status.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_argument_carries_every_field_violation()
+    {
+        var status = ErrorMappingInterceptor.ToStatus(new ValidationFailedException(
+            [new FieldViolation("organization.country_code", "bad country"), new FieldViolation("organization.website", "bad url")]));
+
+        var badRequest = Assert.Single(status.Details).Unpack<BadRequest>();
+        Assert.Equal(["organization.country_code", "organization.website"], badRequest.FieldViolations.Select(v => v.Field));
+        Assert.Equal("bad country", badRequest.FieldViolations[0].Description);
+    }
+
+    [Fact]
+    public void Not_found_names_the_resource()
+    {
+        var status = ErrorMappingInterceptor.ToStatus(new ResourceNotFoundException("Organization", "org_x"));
+        var info = Assert.Single(status.Details).Unpack<ResourceInfo>();
+        Assert.Equal("Organization", info.ResourceType);
+        Assert.Equal("org_x", info.ResourceName);
+    }
+
+    [Fact]
+    public void Failed_precondition_carries_the_violation()
+    {
+        var status = ErrorMappingInterceptor.ToStatus(new PreconditionFailedException("At least one active coordinator must remain.", "LAST_COORDINATOR", "org_x"));
+        var violation = Assert.Single(Assert.Single(status.Details).Unpack<PreconditionFailure>().Violations);
+        Assert.Equal("LAST_COORDINATOR", violation.Type);
+        Assert.Equal("org_x", violation.Subject);
+    }
+
+    [Fact]
+    public void Unavailable_suggests_a_retry_delay()
+    {
+        var status = ErrorMappingInterceptor.ToStatus(new DependencyUnavailableException("organization"));
+        Assert.True(Assert.Single(status.Details).Unpack<RetryInfo>().RetryDelay.ToTimeSpan() > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void A_concurrency_failure_does_not_leak_the_database_message()
+    {
+        var status = ErrorMappingInterceptor.ToStatus(new DbUpdateConcurrencyException("UPDATE organizations SET ... affected 0 rows"));
+        Assert.DoesNotContain("UPDATE", status.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unexpected_exception_is_internal_with_the_trace_id_and_no_exception_text()
+    {
+        using var activity = new Activity("test-call").Start();
+        var status = ErrorMappingInterceptor.ToStatus(new InvalidOperationException("SQLite Error 19: secret connection string /var/data/org.db"));
+
+        Assert.Equal((int)Code.Internal, status.Code);
+        Assert.DoesNotContain("SQLite", status.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("/var/data", status.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvalidOperation", status.Message, StringComparison.Ordinal);
+        var traceId = activity.TraceId.ToString();
+        Assert.Contains(traceId, status.Message, StringComparison.Ordinal);
+        var info = Assert.Single(status.Details).Unpack<ErrorInfo>();
+        Assert.Equal(traceId, info.Metadata["trace_id"]);
+    }
+
+    [Fact]
+    public void A_cancellation_without_a_cancelled_call_is_not_reported_as_cancelled()
+    {
+        var status = ErrorMappingInterceptor.ToStatus(new OperationCanceledException("timeout inside"));
+        Assert.Equal((int)Code.Internal, status.Code);
+        Assert.DoesNotContain("timeout inside", status.Message, StringComparison.Ordinal);
+    }
+}
