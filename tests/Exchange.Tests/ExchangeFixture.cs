@@ -6,12 +6,14 @@ using CommonV1 = MediaMesh.Contracts.Common.V1;
 namespace MediaMesh.Exchange.Tests;
 
 /// <summary>
-/// The organization and exchange services in-process with a cast of members: Kenya and Ghana
+/// The organization, initiative and exchange services in-process with a cast of members: Kenya and Ghana
 /// (Africa, both in the African union), Egypt (Arab States), Brazil (Latin America), India (Asia-Pacific).
 /// </summary>
 public sealed class ExchangeFixture : IAsyncLifetime
 {
     public OrganizationDependency Organization { get; } = new();
+
+    public InitiativeDependency Initiative { get; private set; } = null!;
 
     public ExchangeHost Exchange { get; private set; } = null!;
 
@@ -24,7 +26,8 @@ public sealed class ExchangeFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Exchange = new ExchangeHost(Organization);
+        Initiative = new InitiativeDependency(Organization);
+        Exchange = new ExchangeHost(Organization, Initiative);
         AfricanUnion = await Organization.CreateActiveAsync("African Broadcasting Union", "SN", OrgV1.OrganizationKind.BroadcastingUnion);
         Kenya = await Organization.CreateActiveAsync("Kenya Broadcasting Corporation", "KE");
         Ghana = await Organization.CreateActiveAsync("Ghana Broadcasting Corporation", "GH");
@@ -38,6 +41,7 @@ public sealed class ExchangeFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Exchange.DisposeAsync();
+        await Initiative.DisposeAsync();
         await Organization.DisposeAsync();
     }
 

@@ -6,26 +6,30 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using V1 = MediaMesh.Contracts.Exchange.V1;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
+using InitiativeV1 = MediaMesh.Contracts.Initiative.V1;
 
 namespace MediaMesh.Exchange.Tests;
 
 /// <summary>
-/// The exchange service in-process. Its organization client talks to <paramref name="organization"/>
-/// over that host's in-memory handler; without one (and for the initiative service, until it is part
-/// of the build) the address points at a closed local port: the dependency is unreachable.
+/// The exchange service in-process. Its organization and initiative clients talk to the given hosts
+/// over their in-memory handlers (the rest of the client registration — deadline, token forwarding,
+/// retry policy — stays as in production); without a host the address points at a closed local port:
+/// the dependency is unreachable.
 /// </summary>
 public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpcService>
 {
     public const string Unreachable = "http://127.0.0.1:9";
 
     private readonly OrganizationDependency? _organization;
+    private readonly InitiativeDependency? _initiative;
 
-    public ExchangeHost(OrganizationDependency? organization)
+    public ExchangeHost(OrganizationDependency? organization, InitiativeDependency? initiative = null)
     {
         _organization = organization;
+        _initiative = initiative;
         WithSetting("MediaMesh:Services:organization:Address", organization is null ? Unreachable : "http://localhost");
         WithSetting("MediaMesh:Services:organization:Deadline", "00:00:03");
-        WithSetting("MediaMesh:Services:initiative:Address", Unreachable);
+        WithSetting("MediaMesh:Services:initiative:Address", initiative is null ? Unreachable : "http://localhost");
         WithSetting("MediaMesh:Services:initiative:Deadline", "00:00:03");
         WithSetting("MediaMesh:Exchange:FeedHeartbeatInterval", "00:00:01");
         WithSetting("MediaMesh:Exchange:FeedPollInterval", "00:00:00.500");
@@ -40,6 +44,13 @@ public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpc
             builder.ConfigureTestServices(services => services
                 .AddGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>()
                 .ConfigurePrimaryHttpMessageHandler(() => organization.Server.CreateHandler()));
+        }
+
+        if (_initiative is { } initiative)
+        {
+            builder.ConfigureTestServices(services => services
+                .AddGrpcClient<InitiativeV1.InitiativeService.InitiativeServiceClient>()
+                .ConfigurePrimaryHttpMessageHandler(() => initiative.Server.CreateHandler()));
         }
     }
 

@@ -182,14 +182,13 @@ public sealed class OfferTests(ExchangeFixture f)
     [Fact]
     public async Task An_unreachable_initiative_service_refuses_a_linked_offer_and_writes_nothing()
     {
-        var subject = ExchangeFixture.UniqueSubject();
-        var offer = ExchangeFixture.NewOffer(subject);
+        await using var isolated = new ExchangeHost(f.Organization, initiative: null);
+        var offer = ExchangeFixture.NewOffer();
         offer.InitiativeIds.Add("ini_some_initiative");
 
-        await GrpcAssert.Refused(StatusCode.Unavailable, () => f.Exchange.Offers(f.Kenya).CreateOfferAsync(new V1.CreateOfferRequest { Offer = offer }));
+        await GrpcAssert.Refused(StatusCode.Unavailable, () => new V1.OfferService.OfferServiceClient(isolated.As(f.Kenya)).CreateOfferAsync(new V1.CreateOfferRequest { Offer = offer }));
 
-        var stored = f.Exchange.WithScope(sp => sp.GetRequiredService<ExchangeDbContext>().OfferTags.Count(t => t.Value == subject));
-        Assert.Equal(0, stored);
+        Assert.Equal(0, isolated.WithScope(sp => sp.GetRequiredService<ExchangeDbContext>().Offers.Count()));
     }
 
     [Fact]
@@ -201,5 +200,26 @@ public sealed class OfferTests(ExchangeFixture f)
         await GrpcAssert.Refused(StatusCode.Unavailable, () => client.CreateOfferAsync(new V1.CreateOfferRequest { Offer = ExchangeFixture.NewOffer() }));
 
         Assert.Equal(0, isolated.WithScope(sp => sp.GetRequiredService<ExchangeDbContext>().Offers.Count()));
+    }
+
+    [Fact]
+    public async Task Offers_link_only_to_existing_initiatives_their_owner_signed()
+    {
+        var initiative = await f.Initiative.CreateOpenAsync(f.Ghana);
+        var offer = ExchangeFixture.NewOffer();
+        offer.InitiativeIds.Add(initiative);
+
+        await GrpcAssert.Refused(StatusCode.FailedPrecondition, () => f.Exchange.Offers(f.Kenya).CreateOfferAsync(new V1.CreateOfferRequest { Offer = offer }));
+        var missing = ExchangeFixture.NewOffer();
+        missing.InitiativeIds.Add("ini_does_not_exist");
+        await GrpcAssert.Refused(StatusCode.FailedPrecondition, () => f.Exchange.Offers(f.Kenya).CreateOfferAsync(new V1.CreateOfferRequest { Offer = missing }));
+
+        await f.Initiative.SignAsync(initiative, f.Kenya);
+        var linked = await f.PublishAsync(f.Kenya, offer);
+        var byProposer = await f.PublishAsync(f.Ghana, offer);
+
+        Assert.Equal([initiative], linked.InitiativeIds);
+        var found = await f.Exchange.Catalogue(f.India).SearchOffersAsync(new V1.SearchOffersRequest { InitiativeId = initiative });
+        Assert.Equal([byProposer.Id, linked.Id], found.Offers.Select(o => o.Id));
     }
 }

@@ -10,9 +10,6 @@ public sealed class OrganizationDependency : ServiceHost<MediaMesh.Organizations
 {
     public const string CoordinatorId = "org_test_coordinator";
 
-    // The key is static per host type; both services must verify the tokens the other forwards.
-    public OrganizationDependency() => WithSetting("MediaMesh:InternalToken:SigningKey", ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpcService>.SigningKey);
-
     public OrgV1.OrganizationService.OrganizationServiceClient ClientAs(string organizationId, string role = CallerRoles.Member) => new(As(organizationId, role));
 
     public OrgV1.OrganizationService.OrganizationServiceClient Coordinator => ClientAs(CoordinatorId, CallerRoles.Coordinator);

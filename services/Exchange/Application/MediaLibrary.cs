@@ -37,11 +37,12 @@ public sealed class MediaLibrary(ExchangeDbContext db, TimeProvider clock, IMedi
     public async Task<Rendition> GetAsync(CallerIdentity caller, string id, CancellationToken ct)
     {
         var (rendition, _) = await FindAsync(caller, id, ct);
+        db.Entry(rendition).State = EntityState.Detached;
         var held = await store.GetHeldBytesAsync(ObjectKey(id), ct);
         if (rendition.State == RenditionState.Uploading && held != rendition.ReceivedBytes)
         {
+            // Report what the store holds (an upload may still be recording it); the upload itself saves the row.
             rendition.Received(held);
-            await db.SaveChangesAsync(ct);
         }
 
         return rendition;
