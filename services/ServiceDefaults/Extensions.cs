@@ -1,6 +1,8 @@
 using MediaMesh.ServiceDefaults.Grpc;
 using MediaMesh.ServiceDefaults.Identity;
+using Grpc.AspNetCore.Web;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -43,7 +45,9 @@ public static class Extensions
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.MaxReceiveMessageSize = 4 * 1024 * 1024;
             options.MaxSendMessageSize = 4 * 1024 * 1024;
-        });
+        }).AddJsonTranscoding();
+        // gRPC-Web for browser clients (proxied by the gateway); runs first, before routing.
+        builder.Services.AddTransient<IStartupFilter, GrpcWebStartupFilter>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(o => o.Services.Map(string.Empty, r => r.Tags.Contains("ready") || r.Tags.Contains("live")));
         return builder;
@@ -88,6 +92,15 @@ public static class Extensions
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
         app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = _ => true }).AllowAnonymous();
         return app;
+    }
+
+    private sealed class GrpcWebStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+            next(app);
+        };
     }
 
     /// <summary>Maps grpc.health.v1 and server reflection (both open without a token).</summary>

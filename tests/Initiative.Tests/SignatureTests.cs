@@ -53,6 +53,20 @@ public sealed class SignatureTests(InitiativeSystem system)
     }
 
     [Fact]
+    public async Task Concurrent_first_signatures_by_one_organisation_yield_one_signature()
+    {
+        var proposer = await system.ActiveOrgAsync();
+        var signer = await system.ActiveOrgAsync();
+        var active = await system.CreateActiveAsync(proposer);
+
+        var signatures = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => system.SignAsync(active.Id, signer)));
+
+        Assert.All(signatures, s => Assert.Equal(signatures[0], s));
+        Assert.Single(await system.AuditAsync(active.Id), e => e.Action == "signature.signed");
+        Assert.Equal(1, (await system.As(signer).GetInitiativeAsync(new V1.GetInitiativeRequest { Id = active.Id })).Initiative.SignatoryCount);
+    }
+
+    [Fact]
     public async Task Signing_a_draft_a_concluded_or_a_withdrawn_initiative_is_a_failed_precondition()
     {
         var proposer = await system.ActiveOrgAsync();

@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MediaMesh.Gateway;
+
+/// <summary>Configuration section "MediaMesh:Gateway".</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "MediaMesh:Gateway";
+
+    /// <summary>
+    /// How long a resolved API key is trusted without asking the organization service again. This is
+    /// also the bound on how long a revoked key (or a suspended organisation) keeps working.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan KeyCacheTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deadline of the call that resolves an API key.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan KeyResolutionTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Limit on ordinary (unary) calls through the gateway; streaming routes have none.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan UnaryCallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long connecting to a backend may take before the call fails with UNAVAILABLE.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan BackendConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Interval of HTTP/2 keep-alive pings to the backends (keeps idle streams' connections alive).</summary>
+    public TimeSpan BackendKeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Required]
+    public RateLimitOptions RateLimit { get; set; } = new();
+}
+
+/// <summary>
+/// Token bucket per organisation ("MediaMesh:Gateway:RateLimit"). Every call (a stream counts once)
+/// takes one token; the bucket holds <see cref="BurstLimit"/> tokens and gets
+/// <see cref="TokensPerPeriod"/> back every <see cref="ReplenishmentPeriod"/>.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    [Range(1, 1_000_000)]
+    public int BurstLimit { get; set; } = 200;
+
+    [Range(1, 1_000_000)]
+    public int TokensPerPeriod { get; set; } = 50;
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+}

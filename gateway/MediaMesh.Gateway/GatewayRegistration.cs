@@ -1,0 +1,126 @@
+using Grpc.Core;
+using MediaMesh.Gateway.Authentication;
+using MediaMesh.Gateway.Discovery;
+using MediaMesh.Gateway.Errors;
+using MediaMesh.Gateway.Proxy;
+using MediaMesh.Gateway.RateLimiting;
+using MediaMesh.ServiceDefaults.Grpc;
+using MediaMesh.ServiceDefaults.Identity;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.Http;
+using Yarp.ReverseProxy.Forwarder;
+using Organization = MediaMesh.Contracts.Organization.V1;
+
+namespace MediaMesh.Gateway;
+
+public static class GatewayRegistration
+{
+    /// <summary>Name of the request-timeout policy that the unary routes use.</summary>
+    public const string UnaryTimeoutPolicy = "unary";
+
+    public const string BrowserCorsPolicy = "browsers";
+
+    public static WebApplicationBuilder AddMediaMeshGateway(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // The gateway signs internal tokens; it does not accept them (members present API keys).
+        var tokenOptions = services.AddOptions<InternalTokenOptions>()
+            .Bind(builder.Configuration.GetSection(InternalTokenOptions.SectionName));
+        if (builder.Environment.IsDevelopment())
+        {
+            tokenOptions.PostConfigure(o => o.SigningKey = string.IsNullOrEmpty(o.SigningKey) ? DevelopmentSigningKey.LoadOrCreate() : o.SigningKey);
+        }
+
+        tokenOptions
+            .ValidateDataAnnotations()
+            .Validate(HasUsableKey, "MediaMesh:InternalToken:SigningKey must be base64 of at least 32 bytes.")
+            .ValidateOnStart();
+        services.AddSingleton<InternalTokenIssuer>();
+        services.AddMemoryCache();
+        services.AddTransient<ApiKeyResolver>();
+        builder.AddMediaMeshGrpcClient<Organization.CredentialService.CredentialServiceClient>(
+            PublicServices.OrganizationCluster, "mediamesh.organization.v1.CredentialService", "ResolveApiKey");
+
+        services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        services.AddSingleton<IForwarderHttpClientFactory, BackendHttpClientFactory>();
+        services.AddOrganizationRateLimiting();
+        services.AddRequestTimeouts();
+        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<GatewayOptions>>((timeouts, gateway) =>
+            timeouts.AddPolicy(UnaryTimeoutPolicy, new RequestTimeoutPolicy
+            {
+                Timeout = gateway.Value.UnaryCallTimeout,
+                WriteTimeoutResponse = context => GrpcErrorResponse.WriteAsync(context, StatusCode.DeadlineExceeded,
+                    "The call took longer than the gateway allows for a unary call."),
+            }));
+
+        var origins = builder.Configuration.GetSection("MediaMesh:Gateway:CorsOrigins").Get<string[]>() ?? [];
+        services.AddCors(cors => cors.AddPolicy(BrowserCorsPolicy, policy => policy
+            .WithOrigins(origins)
+            .AllowAnyMethod()
+            .AllowAnyHeader()
+            .WithExposedHeaders("grpc-status", "grpc-message", "grpc-status-details-bin", "retry-after")));
+
+        services.AddGrpc();
+        services.AddGatewayReflection();
+        var health = services.AddGrpcHealthChecks(o =>
+        {
+            o.Services.Map(string.Empty, r => r.Tags.Contains("live") || r.Tags.Contains("backend"));
+            foreach (var (descriptor, cluster) in PublicServices.All)
+            {
+                o.Services.Map(descriptor.FullName, r => r.Name == BackendCheckName(cluster));
+            }
+        });
+        foreach (var cluster in PublicServices.Clusters)
+        {
+            health.AddTypeActivatedCheck<BackendHealthCheck>(BackendCheckName(cluster), failureStatus: null, tags: ["ready", "backend"], args: cluster);
+        }
+
+        // YARP's active health probes would otherwise each start a trace of their own.
+        services.Configure<HttpClientTraceInstrumentationOptions>(o =>
+            o.FilterHttpRequestMessage = request => request.RequestUri?.AbsolutePath.StartsWith("/health/", StringComparison.Ordinal) != true);
+        return builder;
+    }
+
+    public static WebApplication UseMediaMeshGateway(this WebApplication app)
+    {
+        app.UseRouting();
+        app.UseCors(BrowserCorsPolicy);
+        app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
+
+        app.MapGrpcHealthChecksService();
+        app.MapGatewayReflection();
+        app.MapOpenApiDocument();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(GrpcRequestBodyLimit.InvokeAsync);
+            proxy.Use(ProxyErrorMiddleware.InvokeAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    public static string BackendCheckName(string cluster) => "backend-" + cluster;
+
+    private static bool HasUsableKey(InternalTokenOptions options)
+    {
+        try
+        {
+            options.GetKeyBytes();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}
