@@ -1,0 +1,126 @@
+using System.Globalization;
+using MediaMesh.Common.Geography;
+using MediaMesh.Common.Paging;
+using MediaMesh.Exchange.Domain;
+using MediaMesh.Exchange.Persistence;
+using MediaMesh.ServiceDefaults.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaMesh.Exchange.Application;
+
+/// <summary>Filters of a catalogue search; unset members match everything. Values are already normalised.</summary>
+public sealed record CatalogueQuery(
+    IReadOnlyList<string> Words,
+    IReadOnlyList<OfferType> Types,
+    string? Language,
+    string? Subject,
+    string? Genre,
+    string? OwnerId,
+    WorldRegion? OwnerRegion,
+    string? OwnerUnionId,
+    string? InitiativeId,
+    DateTime? CreatedFrom,
+    DateTime? CreatedTo,
+    string? AvailableIn,
+    bool ShowUnavailable)
+{
+    public string Fingerprint => string.Join('|',
+        string.Join(' ', Words), string.Join(',', Types), Language, Subject, Genre, OwnerId, OwnerRegion, OwnerUnionId, InitiativeId,
+        CreatedFrom?.Ticks, CreatedTo?.Ticks, AvailableIn, ShowUnavailable);
+}
+
+/// <summary>
+/// Search across members' offers. Every filter is answered by an index: list-valued fields through
+/// the offer_tags table, scalar ones through columns of offers; pages are keyset pages ordered by
+/// last change, newest first.
+/// </summary>
+public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWorkflow offers)
+{
+    public async Task<PageResult<OfferView>> SearchAsync(CallerIdentity caller, CatalogueQuery query, PageRequest page, CancellationToken ct)
+    {
+        IQueryable<Offer> rows = db.Offers.AsNoTracking();
+        rows = query.ShowUnavailable
+            ? rows.Where(o => o.State != OfferState.Draft)
+            : rows.Where(o => o.State == OfferState.Offered || o.State == OfferState.Corrected);
+
+        foreach (var word in query.Words)
+        {
+            rows = rows.Where(o => o.SearchText.Contains(word));
+        }
+
+        if (query.Types.Count > 0)
+        {
+            var types = query.Types.ToArray();
+            rows = rows.Where(o => types.Contains(o.Type));
+        }
+
+        rows = WithTag(rows, OfferTag.Language, query.Language);
+        rows = WithTag(rows, OfferTag.Subject, query.Subject);
+        rows = WithTag(rows, OfferTag.Genre, query.Genre);
+        rows = WithTag(rows, OfferTag.Union, query.OwnerUnionId);
+        rows = WithTag(rows, OfferTag.Initiative, query.InitiativeId);
+        if (!string.IsNullOrEmpty(query.OwnerId))
+        {
+            rows = rows.Where(o => o.OwnerId == query.OwnerId);
+        }
+
+        if (query.OwnerRegion is { } region)
+        {
+            rows = rows.Where(o => o.OwnerRegion == region);
+        }
+
+        if (query.CreatedFrom is { } from)
+        {
+            rows = rows.Where(o => o.FirstCreateTime >= from);
+        }
+
+        if (query.CreatedTo is { } to)
+        {
+            rows = rows.Where(o => o.FirstCreateTime < to);
+        }
+
+        if (!string.IsNullOrEmpty(query.AvailableIn))
+        {
+            rows = AvailableNow(rows, caller.OrganizationId, query.AvailableIn, clock.GetUtcNow().UtcDateTime);
+        }
+
+        if (page.After is { } after && long.TryParse(after.SortKey, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+        {
+            var time = new DateTime(ticks, DateTimeKind.Utc);
+            var id = after.Id;
+            rows = rows.Where(o => o.UpdateTime < time || (o.UpdateTime == time && o.Id.CompareTo(id) < 0));
+        }
+
+        var fetched = await rows.OrderByDescending(o => o.UpdateTime).ThenByDescending(o => o.Id).Take(page.PageSize + 1).ToListAsync(ct);
+        var result = PageResult.From(fetched, page, query.Fingerprint,
+            o => new PageCursor(o.UpdateTime.Ticks.ToString(CultureInfo.InvariantCulture), o.Id));
+        return new PageResult<OfferView>(await offers.ViewsAsync(result.Items, ct), result.NextPageToken);
+    }
+
+    private IQueryable<Offer> WithTag(IQueryable<Offer> rows, string kind, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return rows;
+        }
+
+        var tagged = db.OfferTags.Where(t => t.Kind == kind && t.Value == value).Select(t => t.OfferId);
+        return rows.Where(o => tagged.Contains(o.Id));
+    }
+
+    /// <summary>Offers the caller could license for <paramref name="country"/> now: rights, embargo, expiry and window.</summary>
+    private IQueryable<Offer> AvailableNow(IQueryable<Offer> rows, string callerId, string country, DateTime now)
+    {
+        var regionValue = OfferTag.RegionValue(Countries.RegionOf(country));
+        var allowed = db.OfferTags.Where(t => t.Kind == OfferTag.Allowed && (t.Value == country || t.Value == regionValue)).Select(t => t.OfferId);
+        var denied = db.OfferTags.Where(t => t.Kind == OfferTag.Denied && (t.Value == country || t.Value == regionValue)).Select(t => t.OfferId);
+        return rows.Where(o =>
+            (o.State == OfferState.Offered || o.State == OfferState.Corrected)
+            && o.OwnerId != callerId
+            && (o.EmbargoEndTime == null || o.EmbargoEndTime <= now)
+            && (o.ExpireTime == null || o.ExpireTime > now)
+            && (o.WindowEnd == null || o.WindowEnd > now)
+            && (!o.HasTerritoryAllowList || allowed.Contains(o.Id))
+            && !denied.Contains(o.Id));
+    }
+}

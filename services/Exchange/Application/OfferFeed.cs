@@ -1,0 +1,119 @@
+using MediaMesh.Common.Geography;
+using MediaMesh.Exchange.Domain;
+using MediaMesh.Exchange.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MediaMesh.Exchange.Application;
+
+/// <summary>Which events a subscriber receives; empty lists match everything.</summary>
+public sealed record FeedFilter(
+    IReadOnlyList<OfferType> Types, IReadOnlyList<WorldRegion> OwnerRegions, IReadOnlyList<string> Languages, IReadOnlyList<string> Subjects, bool LicensedOnly)
+{
+    public bool Matches(OfferSnapshot offer, IReadOnlySet<string> licensedOfferIds)
+    {
+        var content = offer.Content;
+        if (Types.Count > 0 && !Types.Contains(content.Type))
+        {
+            return false;
+        }
+
+        if (OwnerRegions.Count > 0 && !OwnerRegions.Contains(offer.OwnerRegion))
+        {
+            return false;
+        }
+
+        if (Languages.Count > 0)
+        {
+            var languages = content.AudioLanguages.Concat(content.SubtitleLanguages).SelectMany(l => new[] { l, l.Split('-')[0] });
+            if (!languages.Intersect(Languages, StringComparer.OrdinalIgnoreCase).Any())
+            {
+                return false;
+            }
+        }
+
+        if (Subjects.Count > 0 && !content.Subjects.Intersect(Subjects, StringComparer.Ordinal).Any())
+        {
+            return false;
+        }
+
+        return !LicensedOnly || licensedOfferIds.Contains(offer.Id);
+    }
+}
+
+/// <summary>
+/// Streams the durable event log to one subscriber: first everything after its cursor, in order and
+/// in pages, then live events as they are committed (woken by <see cref="FeedNotifier"/>, with a
+/// polling fallback), and a heartbeat whenever nothing was sent for the heartbeat interval.
+/// </summary>
+public sealed class OfferFeed(ExchangeDbContext db, FeedNotifier notifier, TimeProvider clock, IOptions<ExchangeOptions> options)
+{
+    private const int PageSize = 200;
+
+    public async Task<long> LatestCursorAsync(CancellationToken ct) =>
+        await db.OfferEvents.MaxAsync(e => (long?)e.Cursor, ct) ?? 0;
+
+    public async Task RunAsync(
+        string subscriberId, long afterCursor, bool fromBeginning, FeedFilter filter,
+        Func<OfferEvent, Task> sendEvent, Func<long, DateTime, Task> sendHeartbeat, CancellationToken ct)
+    {
+        var heartbeat = options.Value.FeedHeartbeatInterval;
+        var poll = options.Value.FeedPollInterval;
+        var cursor = fromBeginning ? 0 : afterCursor > 0 ? afterCursor : await LatestCursorAsync(ct);
+        var lastSent = clock.GetTimestamp();
+        while (!ct.IsCancellationRequested)
+        {
+            var wake = notifier.Current;
+            var page = await db.OfferEvents.AsNoTracking().Where(e => e.Cursor > cursor).OrderBy(e => e.Cursor).Take(PageSize).ToListAsync(ct);
+            if (page.Count > 0)
+            {
+                var licensed = filter.LicensedOnly ? await LicensedAsync(subscriberId, page, ct) : (IReadOnlySet<string>)new HashSet<string>();
+                foreach (var entry in page)
+                {
+                    if (filter.Matches(entry.Snapshot, licensed))
+                    {
+                        await sendEvent(entry);
+                        lastSent = clock.GetTimestamp();
+                    }
+
+                    cursor = entry.Cursor;
+                }
+
+                if (page.Count == PageSize)
+                {
+                    continue;
+                }
+            }
+
+            var untilHeartbeat = heartbeat - clock.GetElapsedTime(lastSent);
+            if (untilHeartbeat <= TimeSpan.Zero)
+            {
+                await sendHeartbeat(cursor, clock.GetUtcNow().UtcDateTime);
+                lastSent = clock.GetTimestamp();
+                continue;
+            }
+
+            var wait = untilHeartbeat < poll ? untilHeartbeat : poll;
+            try
+            {
+                await wake.WaitAsync(wait, clock, ct);
+            }
+            catch (TimeoutException)
+            {
+                // Nothing signalled: poll the log again (another instance may have written) or send a heartbeat.
+            }
+        }
+
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private async Task<IReadOnlySet<string>> LicensedAsync(string subscriberId, IReadOnlyList<OfferEvent> page, CancellationToken ct)
+    {
+        var offerIds = page.Select(e => e.OfferId).Distinct().ToArray();
+        var held = await db.Licences.AsNoTracking()
+            .Where(l => l.LicenseeId == subscriberId && offerIds.Contains(l.OfferId))
+            .Select(l => l.OfferId)
+            .ToListAsync(ct);
+        return held.ToHashSet(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MediaMesh.Exchange.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace MediaMesh.Exchange.Persistence;
+
+public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> options) : DbContext(options)
+{
+    public DbSet<Offer> Offers => Set<Offer>();
+    public DbSet<OfferTag> OfferTags => Set<OfferTag>();
+    public DbSet<OfferVersion> OfferVersions => Set<OfferVersion>();
+    public DbSet<OfferEvent> OfferEvents => Set<OfferEvent>();
+    public DbSet<ContentRequest> ContentRequests => Set<ContentRequest>();
+    public DbSet<Licence> Licences => Set<Licence>();
+    public DbSet<UsageReport> UsageReports => Set<UsageReport>();
+    public DbSet<Rendition> Renditions => Set<Rendition>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Offer>(e =>
+        {
+            e.ToTable("offers");
+            e.HasKey(o => o.Id);
+            e.Property(o => o.Id).HasMaxLength(40);
+            e.Property(o => o.OwnerId).HasMaxLength(64);
+            e.Property(o => o.Content).HasConversion(Json<OfferContent>()).Metadata.SetValueComparer(JsonComparer<OfferContent>());
+            e.Property(o => o.OwnerUnionIds).HasConversion(Json<List<string>>()).Metadata.SetValueComparer(ListComparer<string>());
+            e.Property(o => o.Version).IsConcurrencyToken();
+            e.HasMany(o => o.Tags).WithOne().HasForeignKey(t => t.OfferId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(o => new { o.State, o.UpdateTime, o.Id });
+            e.HasIndex(o => new { o.OwnerId, o.CreateTime, o.Id });
+            e.HasIndex(o => new { o.OwnerRegion, o.State, o.UpdateTime });
+            e.HasIndex(o => new { o.Type, o.State, o.UpdateTime });
+            e.HasIndex(o => new { o.State, o.FirstCreateTime });
+        });
+
+        modelBuilder.Entity<OfferTag>(e =>
+        {
+            e.ToTable("offer_tags");
+            e.HasKey(t => new { t.Kind, t.Value, t.OfferId });
+            e.HasIndex(t => t.OfferId);
+        });
+
+        modelBuilder.Entity<OfferVersion>(e =>
+        {
+            e.ToTable("offer_versions");
+            e.HasKey(v => new { v.OfferId, v.ContentVersion });
+            e.Property(v => v.Snapshot).HasConversion(Json<OfferSnapshot>()).Metadata.SetValueComparer(JsonComparer<OfferSnapshot>());
+            e.HasOne<Offer>().WithMany().HasForeignKey(v => v.OfferId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<OfferEvent>(e =>
+        {
+            e.ToTable("offer_events");
+            e.HasKey(v => v.Cursor);
+            e.Property(v => v.Cursor).ValueGeneratedOnAdd();
+            e.Property(v => v.Snapshot).HasConversion(Json<OfferSnapshot>()).Metadata.SetValueComparer(JsonComparer<OfferSnapshot>());
+            e.HasIndex(v => v.OfferId);
+        });
+
+        modelBuilder.Entity<ContentRequest>(e =>
+        {
+            e.ToTable("content_requests");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Uses).HasConversion(Json<List<UsageKind>>()).Metadata.SetValueComparer(ListComparer<UsageKind>());
+            e.Property(r => r.Territories).HasConversion(Json<List<string>>()).Metadata.SetValueComparer(ListComparer<string>());
+            e.Property(r => r.RequesterUnionIds).HasConversion(Json<List<string>>()).Metadata.SetValueComparer(ListComparer<string>());
+            e.Property(r => r.Version).IsConcurrencyToken();
+            e.HasOne<Offer>().WithMany().HasForeignKey(r => r.OfferId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(r => new { r.RequesterId, r.Id });
+            e.HasIndex(r => new { r.OwnerId, r.Id });
+            e.HasIndex(r => new { r.OfferId, r.State });
+            e.HasIndex(r => r.CreateTime);
+        });
+
+        modelBuilder.Entity<Licence>(e =>
+        {
+            e.ToTable("licences");
+            e.HasKey(l => l.Id);
+            e.Property(l => l.Uses).HasConversion(Json<List<UsageKind>>()).Metadata.SetValueComparer(ListComparer<UsageKind>());
+            e.Property(l => l.Territories).HasConversion(Json<List<string>>()).Metadata.SetValueComparer(ListComparer<string>());
+            e.Property(l => l.LicenseeUnionIds).HasConversion(Json<List<string>>()).Metadata.SetValueComparer(ListComparer<string>());
+            e.Property(l => l.LicensorUnionIds).HasConversion(Json<List<string>>()).Metadata.SetValueComparer(ListComparer<string>());
+            e.Property(l => l.Version).IsConcurrencyToken();
+            e.HasOne<Offer>().WithMany().HasForeignKey(l => l.OfferId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(l => new { l.LicenseeId, l.Id });
+            e.HasIndex(l => new { l.LicensorId, l.Id });
+            e.HasIndex(l => new { l.OfferId, l.State });
+            e.HasIndex(l => l.GrantTime);
+        });
+
+        modelBuilder.Entity<UsageReport>(e =>
+        {
+            e.ToTable("usage_reports");
+            e.HasKey(u => u.Id);
+            e.Property(u => u.LicenseeUnionIds).HasConversion(Json<List<string>>()).Metadata.SetValueComparer(ListComparer<string>());
+            e.Property(u => u.LicensorUnionIds).HasConversion(Json<List<string>>()).Metadata.SetValueComparer(ListComparer<string>());
+            e.HasOne<Licence>().WithMany().HasForeignKey(u => u.LicenceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(u => new { u.LicenceId, u.Id });
+            e.HasIndex(u => new { u.OfferId, u.Id });
+            e.HasIndex(u => u.UseTime);
+        });
+
+        modelBuilder.Entity<Rendition>(e =>
+        {
+            e.ToTable("renditions");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Version).IsConcurrencyToken();
+            e.HasOne<Offer>().WithMany().HasForeignKey(r => r.OfferId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(r => new { r.OfferId, r.CreateTime });
+        });
+    }
+
+    private static ValueConverter<T, string> Json<T>()
+        where T : new() => new(v => JsonSerializer.Serialize(v, JsonOptions), v => JsonSerializer.Deserialize<T>(v, JsonOptions) ?? new T());
+
+    private static ValueComparer<List<T>> ListComparer<T>() => new(
+        (a, b) => a != null && b != null && a.SequenceEqual(b),
+        v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)),
+        v => v.ToList());
+
+    // Immutable records: equal when their JSON is; a snapshot is the same instance.
+    private static ValueComparer<T> JsonComparer<T>() => new(
+        (a, b) => JsonSerializer.Serialize(a, JsonOptions) == JsonSerializer.Serialize(b, JsonOptions),
+        v => JsonSerializer.Serialize(v, JsonOptions).GetHashCode(StringComparison.Ordinal),
+        v => v);
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+}

@@ -1,0 +1,47 @@
+using MediaMesh.Exchange;
+using MediaMesh.Exchange.Application;
+using MediaMesh.Exchange.Grpc;
+using MediaMesh.Exchange.Persistence;
+using MediaMesh.MediaStore;
+using MediaMesh.ServiceDefaults;
+using MediaMesh.ServiceDefaults.Grpc;
+using MediaMesh.ServiceDefaults.Persistence;
+using InitiativeV1 = MediaMesh.Contracts.Initiative.V1;
+using OrgV1 = MediaMesh.Contracts.Organization.V1;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddMediaMeshGrpcService("exchange");
+builder.AddMediaMeshDatabase<ExchangeDbContext>("exchange");
+builder.AddMediaMeshGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>(
+    "organization", "mediamesh.organization.v1.OrganizationService", "GetOrganization", "BatchGetOrganizations");
+builder.AddMediaMeshGrpcClient<InitiativeV1.InitiativeService.InitiativeServiceClient>(
+    "initiative", "mediamesh.initiative.v1.InitiativeService", "GetInitiative", "ListSignatures");
+builder.Services.Configure<ExchangeOptions>(builder.Configuration.GetSection(ExchangeOptions.Section));
+builder.Services.AddMediaStore(builder.Configuration,
+    Path.GetFullPath(builder.Configuration["MediaMesh:DataDirectory"] ?? "data", builder.Environment.ContentRootPath));
+builder.Services.AddSingleton<FeedNotifier>();
+builder.Services.AddScoped<MemberDirectory>();
+builder.Services.AddScoped<InitiativeLinks>();
+builder.Services.AddScoped<OfferWorkflow>();
+builder.Services.AddScoped<Licensing>();
+builder.Services.AddScoped<Catalogue>();
+builder.Services.AddScoped<OfferFeed>();
+builder.Services.AddScoped<UsageLedger>();
+builder.Services.AddScoped<MediaLibrary>();
+
+var app = builder.Build();
+await app.MigrateDatabaseAsync<ExchangeDbContext>();
+
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapGrpcService<OfferGrpcService>();
+app.MapGrpcService<LicensingGrpcService>();
+app.MapGrpcService<CatalogueGrpcService>();
+app.MapGrpcService<UsageGrpcService>();
+app.MapGrpcService<MediaGrpcService>();
+app.MapGrpcInfrastructure();
+app.MapDefaultEndpoints();
+await app.RunAsync();
+
+/// <summary>Entry point; public so in-process tests can host the service.</summary>
+public partial class Program;

@@ -1,0 +1,68 @@
+using Grpc.Core;
+using MediaMesh.ServiceDefaults.Identity;
+using MediaMesh.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using V1 = MediaMesh.Contracts.Exchange.V1;
+using OrgV1 = MediaMesh.Contracts.Organization.V1;
+using InitiativeV1 = MediaMesh.Contracts.Initiative.V1;
+
+namespace MediaMesh.Exchange.Tests;
+
+/// <summary>
+/// The exchange service in-process. Its organization and initiative clients talk to the given hosts
+/// over their in-memory handlers (the rest of the client registration — deadline, token forwarding,
+/// retry policy — stays as in production); without a host the address points at a closed local port:
+/// the dependency is unreachable.
+/// </summary>
+public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpcService>
+{
+    public const string Unreachable = "http://127.0.0.1:9";
+
+    private readonly OrganizationDependency? _organization;
+    private readonly InitiativeDependency? _initiative;
+
+    public ExchangeHost(OrganizationDependency? organization, InitiativeDependency? initiative = null)
+    {
+        _organization = organization;
+        _initiative = initiative;
+        WithSetting("MediaMesh:Services:organization:Address", organization is null ? Unreachable : "http://localhost");
+        WithSetting("MediaMesh:Services:organization:Deadline", "00:00:03");
+        WithSetting("MediaMesh:Services:initiative:Address", initiative is null ? Unreachable : "http://localhost");
+        WithSetting("MediaMesh:Services:initiative:Deadline", "00:00:03");
+        WithSetting("MediaMesh:Exchange:FeedHeartbeatInterval", "00:00:01");
+        WithSetting("MediaMesh:Exchange:FeedPollInterval", "00:00:00.500");
+        WithSetting("MediaMesh:Media:MaxRenditionBytes", (1L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (_organization is { } organization)
+        {
+            builder.ConfigureTestServices(services => services
+                .AddGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>()
+                .ConfigurePrimaryHttpMessageHandler(() => organization.Server.CreateHandler()));
+        }
+
+        if (_initiative is { } initiative)
+        {
+            builder.ConfigureTestServices(services => services
+                .AddGrpcClient<InitiativeV1.InitiativeService.InitiativeServiceClient>()
+                .ConfigurePrimaryHttpMessageHandler(() => initiative.Server.CreateHandler()));
+        }
+    }
+
+    public V1.OfferService.OfferServiceClient Offers(string organizationId, string role = CallerRoles.Member) => new(As(organizationId, role));
+
+    public V1.LicensingService.LicensingServiceClient Licensing(string organizationId, string role = CallerRoles.Member) => new(As(organizationId, role));
+
+    public V1.CatalogueService.CatalogueServiceClient Catalogue(string organizationId) => new(As(organizationId));
+
+    public V1.UsageService.UsageServiceClient Usage(string organizationId, string role = CallerRoles.Member) => new(As(organizationId, role));
+
+    public V1.MediaService.MediaServiceClient Media(string organizationId, string role = CallerRoles.Member) => new(As(organizationId, role));
+
+    public CallInvoker Coordinator => As(OrganizationDependency.CoordinatorId, CallerRoles.Coordinator);
+}

@@ -1,0 +1,123 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using MediaMesh.TestSupport;
+using V1 = MediaMesh.Contracts.Exchange.V1;
+
+namespace MediaMesh.Exchange.Tests;
+
+[Collection("exchange")]
+public sealed class FeedTests(ExchangeFixture f)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    /// <summary>Reads events until <paramref name="done"/> says enough; heartbeats are counted, not returned.</summary>
+    private static async Task<List<V1.FeedEvent>> ReadAsync(AsyncServerStreamingCall<V1.SubscribeFeedResponse> call, Func<List<V1.FeedEvent>, bool> done, CancellationToken ct)
+    {
+        var events = new List<V1.FeedEvent>();
+        while (!done(events) && await call.ResponseStream.MoveNext(ct))
+        {
+            if (call.ResponseStream.Current.ItemCase == V1.SubscribeFeedResponse.ItemOneofCase.Event)
+            {
+                events.Add(call.ResponseStream.Current.Event);
+            }
+        }
+
+        return events;
+    }
+
+    [Fact]
+    public async Task A_subscriber_that_reconnects_with_its_cursor_misses_nothing_in_order_then_gets_live_events()
+    {
+        var subject = ExchangeFixture.UniqueSubject();
+        var filter = new V1.FeedFilter { Subjects = { subject } };
+        var catalogue = f.Exchange.Catalogue(f.India);
+        using var timeout = new CancellationTokenSource(Patience);
+
+        var a = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer(subject));
+        long cursor;
+        using (var first = catalogue.SubscribeFeed(new V1.SubscribeFeedRequest { FromBeginning = true, Filter = filter }, cancellationToken: timeout.Token))
+        {
+            var seen = await ReadAsync(first, e => e.Count == 1, timeout.Token);
+            Assert.Equal(V1.FeedEventType.New, seen[0].Type);
+            Assert.Equal(a.Id, seen[0].Offer.Id);
+            cursor = seen[0].Cursor;
+        }
+
+        // While disconnected: a correction, another item, a kill.
+        var fix = a.Clone();
+        fix.Slugline = "0421-FLOODS-KENYA/update";
+        await f.Exchange.Offers(f.Kenya).CorrectOfferAsync(new V1.CorrectOfferRequest { Offer = fix, UpdateMask = FieldMask.FromString("slugline"), CorrectionNote = "new slug" });
+        var b = await f.PublishAsync(f.Ghana, ExchangeFixture.NewOffer(subject));
+        await f.Exchange.Offers(f.Kenya).KillOfferAsync(new V1.KillOfferRequest { Id = a.Id, Reason = "court order" });
+
+        using var resumed = catalogue.SubscribeFeed(new V1.SubscribeFeedRequest { AfterCursor = cursor, Filter = filter }, cancellationToken: timeout.Token);
+        var missed = await ReadAsync(resumed, e => e.Count == 3, timeout.Token);
+        Assert.Equal([V1.FeedEventType.Corrected, V1.FeedEventType.New, V1.FeedEventType.Killed], missed.Select(e => e.Type));
+        Assert.Equal([a.Id, b.Id, a.Id], missed.Select(e => e.Offer.Id));
+        Assert.Equal(2, missed[0].Offer.Version);
+        Assert.Equal("new slug", missed[0].Note);
+        Assert.Equal("court order", missed[2].Note);
+        Assert.True(missed[0].Cursor > cursor && missed[1].Cursor > missed[0].Cursor && missed[2].Cursor > missed[1].Cursor);
+
+        var c = await f.PublishAsync(f.Egypt, ExchangeFixture.NewOffer(subject));
+        var live = await ReadAsync(resumed, e => e.Count == 1, timeout.Token);
+        Assert.Equal(c.Id, live[0].Offer.Id);
+        Assert.True(live[0].Cursor > missed[2].Cursor);
+    }
+
+    [Fact]
+    public async Task A_kill_reaches_licensees_on_a_licensed_only_feed()
+    {
+        var (offer, _) = await f.LicensedAsync(f.Kenya, f.Brazil, "BR");
+        var unrelated = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer());
+        using var timeout = new CancellationTokenSource(Patience);
+        using var feed = f.Exchange.Catalogue(f.Brazil).SubscribeFeed(
+            new V1.SubscribeFeedRequest { Filter = new V1.FeedFilter { LicensedOnly = true } }, cancellationToken: timeout.Token);
+        // A heartbeat proves the subscription is live before the kill happens.
+        Assert.True(await feed.ResponseStream.MoveNext(timeout.Token));
+
+        await f.Exchange.Offers(f.Kenya).KillOfferAsync(new V1.KillOfferRequest { Id = unrelated.Id, Reason = "other" });
+        await f.Exchange.Offers(f.Kenya).KillOfferAsync(new V1.KillOfferRequest { Id = offer.Id, Reason = "defamation claim" });
+
+        var events = await ReadAsync(feed, e => e.Count == 1, timeout.Token);
+        Assert.Equal(V1.FeedEventType.Killed, events[0].Type);
+        Assert.Equal(offer.Id, events[0].Offer.Id);
+        Assert.Equal("defamation claim", events[0].Note);
+    }
+
+    [Fact]
+    public async Task An_idle_feed_sends_heartbeats_with_the_latest_cursor()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        using var feed = f.Exchange.Catalogue(f.India).SubscribeFeed(
+            new V1.SubscribeFeedRequest { Filter = new V1.FeedFilter { Subjects = { ExchangeFixture.UniqueSubject() } } }, cancellationToken: timeout.Token);
+        var published = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer());
+
+        V1.FeedHeartbeat? heartbeat = null;
+        while (heartbeat is null || heartbeat.LatestCursor == 0)
+        {
+            Assert.True(await feed.ResponseStream.MoveNext(timeout.Token));
+            Assert.Equal(V1.SubscribeFeedResponse.ItemOneofCase.Heartbeat, feed.ResponseStream.Current.ItemCase);
+            heartbeat = feed.ResponseStream.Current.Heartbeat;
+        }
+
+        Assert.NotNull(heartbeat.Time);
+        Assert.True(heartbeat.LatestCursor > 0);
+        Assert.NotEqual(string.Empty, published.Id);
+    }
+
+    [Fact]
+    public async Task A_cancelled_subscription_ends_and_bad_filters_are_refused()
+    {
+        using var cancel = new CancellationTokenSource();
+        using var feed = f.Exchange.Catalogue(f.India).SubscribeFeed(new V1.SubscribeFeedRequest(), cancellationToken: cancel.Token);
+        Assert.True(await feed.ResponseStream.MoveNext(CancellationToken.None));
+        await cancel.CancelAsync();
+        var ended = await Assert.ThrowsAsync<RpcException>(() => feed.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(StatusCode.Cancelled, ended.StatusCode);
+
+        using var bad = f.Exchange.Catalogue(f.India).SubscribeFeed(new V1.SubscribeFeedRequest { AfterCursor = -1 });
+        var refused = await GrpcAssert.Refused(StatusCode.InvalidArgument, async () => await bad.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Contains("after_cursor", refused.Status.Detail, StringComparison.Ordinal);
+    }
+}

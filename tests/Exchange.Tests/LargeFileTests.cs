@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Grpc.Core;
+using V1 = MediaMesh.Contracts.Exchange.V1;
+
+namespace MediaMesh.Exchange.Tests;
+
+/// <summary>
+/// A 200 MiB rendition generated on the fly (never held in memory) goes through the real gRPC service:
+/// the upload breaks at 40 %, resumes from the offset the server holds, is verified, and a licensee
+/// downloads it; the hashes match and the process's memory stays bounded throughout.
+/// </summary>
+[Collection("exchange")]
+public sealed class LargeFileTests(ExchangeFixture f, ITestOutputHelper output)
+{
+    private const int MiB = 1024 * 1024;
+    private const long Size = (200L * MiB) + 4321;
+    private const long InterruptAfter = 80L * MiB;
+    private const long WorkingSetGrowthLimit = 250L * MiB;
+    private const long RetainedHeapGrowthLimit = 64L * MiB;
+
+    private readonly DeterministicContent content = new(Size, seed: 0xE8C4A4E);
+    private long baselineWorkingSet;
+    private long peakWorkingSet;
+
+    [Fact]
+    public async Task A_200_MiB_upload_survives_an_interruption_and_downloads_identically_with_bounded_memory()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var sha = content.Sha256Hex();
+        var draft = (await f.Exchange.Offers(f.Kenya).CreateOfferAsync(new V1.CreateOfferRequest
+        {
+            Offer = ExchangeFixture.NewOffer(rights: ExchangeFixture.Rights(V1.ApprovalMode.Auto)),
+        })).Offer;
+        var media = f.Exchange.Media(f.Kenya);
+        var rendition = (await media.CreateRenditionAsync(new V1.CreateRenditionRequest
+        {
+            Rendition = new V1.Rendition { OfferId = draft.Id, Kind = V1.RenditionKind.BroadcastMaster, FileName = "master.mxf", MimeType = "application/mxf", SizeBytes = Size, Sha256 = sha },
+        })).Rendition;
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        baselineWorkingSet = Environment.WorkingSet;
+
+        using (var broken = new CancellationTokenSource())
+        {
+            var call = media.UploadRendition(cancellationToken: broken.Token);
+            await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                await SendAsync(call, rendition.Id, 0, stopAfter: InterruptAfter);
+                await broken.CancelAsync();
+                await call.RequestStream.WriteAsync(new V1.UploadRenditionRequest { Data = ByteString.CopyFrom(new byte[1]) });
+                await call;
+            });
+            call.Dispose();
+        }
+
+        var held = await SettledHeldBytesAsync(media, rendition.Id);
+        output.WriteLine($"interrupted with {held} bytes held: {clock.ElapsedMilliseconds} ms");
+        Assert.InRange(held, MiB, InterruptAfter);
+        Assert.Equal(0, held % MiB);
+
+        using (var resumed = media.UploadRendition())
+        {
+            await SendAsync(resumed, rendition.Id, held, stopAfter: null);
+            await resumed.RequestStream.CompleteAsync();
+            var complete = (await resumed).Rendition;
+            Assert.Equal(V1.RenditionState.Complete, complete.State);
+            Assert.Equal(Size, complete.ReceivedBytes);
+        }
+
+        output.WriteLine($"resumed and verified: {clock.ElapsedMilliseconds} ms");
+        var published = (await f.Exchange.Offers(f.Kenya).PublishOfferAsync(new V1.PublishOfferRequest { Id = draft.Id })).Offer;
+        await f.Exchange.Licensing(f.Ghana).RequestLicenceAsync(ExchangeFixture.Ask(published.Id, ["GH"]));
+        Assert.Equal(sha, await DownloadShaAsync(f.Exchange.Media(f.Ghana), rendition.Id));
+        output.WriteLine($"downloaded by the licensee: {clock.ElapsedMilliseconds} ms");
+
+        var retained = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+        output.WriteLine($"working set growth peak {(peakWorkingSet - baselineWorkingSet) / MiB} MiB, retained heap growth {retained / MiB} MiB");
+        Assert.InRange(peakWorkingSet - baselineWorkingSet, long.MinValue, WorkingSetGrowthLimit);
+        Assert.InRange(retained, long.MinValue, RetainedHeapGrowthLimit);
+    }
+
+    private async Task SendAsync(AsyncClientStreamingCall<V1.UploadRenditionRequest, V1.UploadRenditionResponse> call, string id, long offset, long? stopAfter)
+    {
+        await call.RequestStream.WriteAsync(new V1.UploadRenditionRequest { Target = new V1.UploadTarget { RenditionId = id, Offset = offset } });
+        long sent = 0;
+        await foreach (var chunk in content.Chunks(offset, MiB, onChunk: Sample))
+        {
+            if (sent >= stopAfter)
+            {
+                return;
+            }
+
+            await call.RequestStream.WriteAsync(new V1.UploadRenditionRequest { Data = ByteString.CopyFrom(chunk.Span) });
+            sent += chunk.Length;
+        }
+    }
+
+    /// <summary>The bytes held once the server has finished with the broken stream.</summary>
+    private static async Task<long> SettledHeldBytesAsync(V1.MediaService.MediaServiceClient media, string id)
+    {
+        long previous = -1;
+        while (true)
+        {
+            var held = (await media.GetRenditionAsync(new V1.GetRenditionRequest { Id = id })).Rendition.ReceivedBytes;
+            if (held == previous)
+            {
+                return held;
+            }
+
+            previous = held;
+            await Task.Delay(300);
+        }
+    }
+
+    private async Task<string> DownloadShaAsync(V1.MediaService.MediaServiceClient media, string id)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var call = media.DownloadRendition(new V1.DownloadRenditionRequest { Id = id, ChunkSize = MiB });
+        long expected = 0;
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            var chunk = call.ResponseStream.Current;
+            Assert.Equal(expected, chunk.Offset);
+            sha.AppendData(chunk.Data.Span);
+            expected += chunk.Data.Length;
+            if (expected % (16L * MiB) == 0)
+            {
+                Sample();
+            }
+        }
+
+        Assert.Equal(Size, expected);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private void Sample() => peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
+}

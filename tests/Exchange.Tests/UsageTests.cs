@@ -1,0 +1,97 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using MediaMesh.TestSupport;
+using V1 = MediaMesh.Contracts.Exchange.V1;
+
+namespace MediaMesh.Exchange.Tests;
+
+[Collection("exchange")]
+public sealed class UsageTests(ExchangeFixture f)
+{
+    private static V1.ReportUsageRequest Aired(string licenceId, string country = "BR", V1.UsageKind use = V1.UsageKind.Broadcast, DateTime? time = null) => new()
+    {
+        LicenceId = licenceId,
+        Use = use,
+        CountryCode = country,
+        UseTime = Timestamp.FromDateTime(time ?? DateTime.UtcNow.AddMinutes(-10)),
+        Channel = "TV Brasil, 19:00 news",
+        AudienceEstimate = 250_000,
+    };
+
+    [Fact]
+    public async Task A_licensee_reports_usage_that_fits_its_licence()
+    {
+        var (offer, licence) = await f.LicensedAsync(f.Kenya, f.Brazil, "BR");
+        var usage = f.Exchange.Usage(f.Brazil);
+
+        var report = (await usage.ReportUsageAsync(Aired(licence.Id))).Report;
+
+        Assert.Equal(offer.Id, report.OfferId);
+        Assert.Equal(f.Brazil, report.LicenseeId);
+        Assert.Equal(250_000, report.AudienceEstimate);
+        var byLicence = await usage.ListUsageReportsAsync(new V1.ListUsageReportsRequest { LicenceId = licence.Id });
+        var byOffer = await f.Exchange.Usage(f.Kenya).ListUsageReportsAsync(new V1.ListUsageReportsRequest { OfferId = offer.Id });
+        Assert.Equal([report.Id], byLicence.Reports.Select(r => r.Id));
+        Assert.Equal([report.Id], byOffer.Reports.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Usage_outside_the_licence_or_by_someone_else_is_refused()
+    {
+        var (_, licence) = await f.LicensedAsync(f.Kenya, f.Brazil, "BR");
+
+        await GrpcAssert.Refused(StatusCode.FailedPrecondition, () => f.Exchange.Usage(f.Brazil).ReportUsageAsync(Aired(licence.Id, country: "AR")));
+        await GrpcAssert.Refused(StatusCode.FailedPrecondition, () => f.Exchange.Usage(f.Brazil).ReportUsageAsync(Aired(licence.Id, use: V1.UsageKind.Social)));
+        await GrpcAssert.Refused(StatusCode.PermissionDenied, () => f.Exchange.Usage(f.Kenya).ReportUsageAsync(Aired(licence.Id)));
+        await GrpcAssert.Refused(StatusCode.NotFound, () => f.Exchange.Usage(f.India).ReportUsageAsync(Aired(licence.Id)));
+        await GrpcAssert.Invalid(() => f.Exchange.Usage(f.Brazil).ReportUsageAsync(new V1.ReportUsageRequest { LicenceId = licence.Id, CountryCode = "BR" }), "use", "use_time");
+        await GrpcAssert.Invalid(() => f.Exchange.Usage(f.Brazil).ListUsageReportsAsync(new V1.ListUsageReportsRequest()), "licence_id");
+        var none = await f.Exchange.Usage(f.Brazil).ListUsageReportsAsync(new V1.ListUsageReportsRequest { LicenceId = licence.Id });
+        Assert.Empty(none.Reports);
+    }
+
+    [Fact]
+    public async Task Statistics_flow_and_reciprocity_show_who_takes_whose_content()
+    {
+        var start = DateTime.UtcNow.AddSeconds(-1);
+        var giver = await f.NewMemberAsync("SN");
+        var taker = await f.NewMemberAsync("VN");
+        var other = await f.NewMemberAsync("AR");
+        await f.Organization.JoinAsync(giver, f.AfricanUnion);
+        var (_, first) = await f.LicensedAsync(giver, taker, "VN");
+        var (_, second) = await f.LicensedAsync(giver, other, "AR");
+        var (_, back) = await f.LicensedAsync(taker, giver, "SN");
+        await f.Exchange.Usage(taker).ReportUsageAsync(Aired(first.Id, country: "VN", time: DateTime.UtcNow));
+        await f.Exchange.Licensing(other).RequestLicenceAsync(ExchangeFixture.Ask((await f.PublishAsync(giver, ExchangeFixture.NewOffer())).Id, ["AR"]));
+        var period = new MediaMesh.Contracts.Common.V1.TimeInterval { StartTime = Timestamp.FromDateTime(start) };
+        var usage = f.Exchange.Usage(other);
+
+        var byOrg = (await usage.GetExchangeStatisticsAsync(new V1.GetExchangeStatisticsRequest { Grouping = V1.StatisticsGrouping.Organization, Period = period }))
+            .Rows.ToDictionary(r => r.Key);
+        Assert.Equal(3, byOrg[giver].Offered);
+        Assert.Equal(2, byOrg[giver].LicensedOut);
+        Assert.Equal(1, byOrg[giver].LicensedIn);
+        Assert.Equal(1, byOrg[taker].Used);
+        Assert.Equal(2, byOrg[other].Requested);
+
+        var byRegion = (await usage.GetExchangeStatisticsAsync(new V1.GetExchangeStatisticsRequest { Grouping = V1.StatisticsGrouping.Region, Period = period })).Rows;
+        Assert.Contains(byRegion, r => r.Key == "REGION_ASIA_PACIFIC" && r.LicensedIn >= 1);
+        var byUnion = (await usage.GetExchangeStatisticsAsync(new V1.GetExchangeStatisticsRequest { Grouping = V1.StatisticsGrouping.Union, Period = period })).Rows;
+        Assert.Contains(byUnion, r => r.Key == f.AfricanUnion && r.LicensedOut >= 2);
+
+        var flow = (await usage.GetFlowMatrixAsync(new V1.GetFlowMatrixRequest { Grouping = V1.StatisticsGrouping.Region, Period = period })).Cells;
+        var africaToAsia = Assert.Single(flow, c => c.From == "REGION_AFRICA" && c.To == "REGION_ASIA_PACIFIC");
+        Assert.True(africaToAsia.Licences >= 1 && africaToAsia.Uses >= 1);
+        Assert.Contains(flow, c => c.From == "REGION_ASIA_PACIFIC" && c.To == "REGION_AFRICA");
+
+        var reciprocity = (await usage.GetReciprocityAsync(new V1.GetReciprocityRequest { OrganizationId = giver, Period = period })).Rows.Single();
+        Assert.Equal(2, reciprocity.Given);
+        Assert.Equal(1, reciprocity.Taken);
+        Assert.Equal(2.0, reciprocity.Ratio);
+        Assert.Equal(2, reciprocity.PartnersReached);
+        Assert.NotEqual(back.Id, second.Id);
+
+        await GrpcAssert.Invalid(() => usage.GetExchangeStatisticsAsync(new V1.GetExchangeStatisticsRequest()), "grouping");
+        await GrpcAssert.Invalid(() => usage.GetFlowMatrixAsync(new V1.GetFlowMatrixRequest { Grouping = V1.StatisticsGrouping.Organization }), "grouping");
+    }
+}
