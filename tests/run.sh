@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: restores the tools, builds everything with warnings as errors, lints the
-# contracts, runs every test project and ends with "tests: N passed, N failed, N skipped".
+# contracts, runs every test project, then the system check (the whole suite started the way the
+# README starts it, called through the gateway), and ends with "tests: N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -26,10 +27,21 @@ status=${PIPESTATUS[0]}
 # Microsoft.Testing.Platform prints one block per test module: "failed: N", "succeeded: N", "skipped: N".
 sum() { grep -E "^\s+$1: [0-9]+" "$log" | awk '{s += $2} END {print s + 0}'; }
 passed=$(sum succeeded); failed=$(sum failed); skipped=$(sum skipped)
-rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
+
+step "system check: the suite as the AppHost runs it, through the gateway"
+bash tests/system-check.sh 2>&1 | tee "$log"
+system_status=${PIPESTATUS[0]}
+read -r sys_passed sys_failed < <(sed -n 's/^system: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$log" | tail -1)
+sys_passed=${sys_passed:-0}; sys_failed=${sys_failed:-0}
+if [ "$system_status" -ne 0 ] && [ "$sys_failed" -eq 0 ]; then
+  sys_failed=1
+fi
+passed=$((passed + sys_passed)); failed=$((failed + sys_failed))
+[ "$system_status" -eq 0 ] || status=1
+rm -f "$log"
 if [ "$skipped" -gt 0 ]; then
   echo "tests: $passed passed, $failed failed, $skipped skipped"
 else
