@@ -60,6 +60,17 @@ check "dashboard answers" wait_for http://localhost:18888/ 30
 grpc() { "$buf" curl --protocol grpc --http2-prior-knowledge --timeout 20s "$@"; }
 authed() { grpc -H "authorization: Bearer $key" "$@"; }
 
+# Ready is not warm: the first calls compile queries and open connections. Wait until a member call
+# through the gateway answers (a freshly started suite may say UNAVAILABLE, "retry shortly").
+warm() {
+  for _ in $(seq 1 30); do
+    authed -d "{\"id\":\"$org\"}" http://localhost:5100/mediamesh.organization.v1.OrganizationService/GetOrganization >/dev/null 2>&1 && return 0
+    sleep 2
+  done
+  return 1
+}
+check "a member call through the gateway answers" warm
+
 services=$(grpc --list-services http://localhost:5100 2>&1)
 check "reflection through the gateway lists every public service" bash -c '
   for s in mediamesh.organization.v1.OrganizationService mediamesh.initiative.v1.InitiativeService \

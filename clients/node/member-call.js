@@ -23,8 +23,24 @@ const definition = protoLoader.loadSync(
 const loaded = grpc.loadPackageDefinition(definition);
 const OrganizationService = loaded.mediamesh.organization.v1.OrganizationService;
 
+// UNAVAILABLE means "retry shortly" (the gateway adds google.rpc.RetryInfo): let the channel retry it.
+const serviceConfig = {
+  methodConfig: [{
+    name: [{ service: 'mediamesh.organization.v1.OrganizationService' }],
+    retryPolicy: {
+      maxAttempts: 4,
+      initialBackoff: '0.5s',
+      maxBackoff: '4s',
+      backoffMultiplier: 2,
+      retryableStatusCodes: ['UNAVAILABLE'],
+    },
+  }],
+};
+
 // The gateway speaks h2c (plaintext HTTP/2); in production put TLS in front and use createSsl().
-const client = new OrganizationService(gateway, grpc.credentials.createInsecure());
+const client = new OrganizationService(gateway, grpc.credentials.createInsecure(), {
+  'grpc.service_config': JSON.stringify(serviceConfig),
+});
 
 function call(method, request, key) {
   const metadata = new grpc.Metadata();

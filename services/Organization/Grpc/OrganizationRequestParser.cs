@@ -41,24 +41,9 @@ internal static class OrganizationRequestParser
 
     public static List<string> ParseLanguages(IEnumerable<string> tags, string field, RequestValidator v)
     {
-        var result = new List<string>();
-        var index = 0;
-        foreach (var tag in tags)
-        {
-            if (LanguageTag.IsValid(tag))
-            {
-                result.Add(LanguageTag.Normalize(tag));
-            }
-            else
-            {
-                v.Add($"{field}[{index}]", "must be a BCP 47 language tag such as \"en\" or \"sw\"");
-            }
-
-            index++;
-        }
-
-        v.Check(index > 0, field, "at least one working language is required");
-        return result.Distinct(StringComparer.Ordinal).ToList();
+        var result = v.LanguageTags(tags, field);
+        v.Check(tags.Any(), field, "at least one working language is required");
+        return [.. result];
     }
 
     public static string ParseCountry(string code, string field, RequestValidator v)
