@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Time.Testing;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
 using V1 = MediaMesh.Contracts.Exchange.V1;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
@@ -17,6 +18,12 @@ public sealed class ExchangeFixture : IAsyncLifetime
 
     public ExchangeHost Exchange { get; private set; } = null!;
 
+    /// <summary>The clock of <see cref="ClockedExchange"/>; it only moves when a test advances it.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>A second exchange (own database, same organization and initiative services) running on <see cref="Clock"/>.</summary>
+    public ExchangeHost ClockedExchange { get; private set; } = null!;
+
     public string Kenya { get; private set; } = string.Empty;
     public string Ghana { get; private set; } = string.Empty;
     public string Egypt { get; private set; } = string.Empty;
@@ -28,6 +35,7 @@ public sealed class ExchangeFixture : IAsyncLifetime
     {
         Initiative = new InitiativeDependency(Organization);
         Exchange = new ExchangeHost(Organization, Initiative);
+        ClockedExchange = new ExchangeHost(Organization, Initiative, Clock);
         AfricanUnion = await Organization.CreateActiveAsync("African Broadcasting Union", "SN", OrgV1.OrganizationKind.BroadcastingUnion);
         Kenya = await Organization.CreateActiveAsync("Kenya Broadcasting Corporation", "KE");
         Ghana = await Organization.CreateActiveAsync("Ghana Broadcasting Corporation", "GH");
@@ -41,6 +49,7 @@ public sealed class ExchangeFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Exchange.DisposeAsync();
+        await ClockedExchange.DisposeAsync();
         await Initiative.DisposeAsync();
         await Organization.DisposeAsync();
     }
@@ -76,9 +85,12 @@ public sealed class ExchangeFixture : IAsyncLifetime
     }
 
     /// <summary>Creates and publishes an offer of <paramref name="ownerId"/>.</summary>
-    public async Task<V1.Offer> PublishAsync(string ownerId, V1.Offer offer)
+    public Task<V1.Offer> PublishAsync(string ownerId, V1.Offer offer) => PublishAsync(Exchange, ownerId, offer);
+
+    /// <summary>Creates and publishes an offer of <paramref name="ownerId"/> on <paramref name="host"/>.</summary>
+    public static async Task<V1.Offer> PublishAsync(ExchangeHost host, string ownerId, V1.Offer offer)
     {
-        var client = Exchange.Offers(ownerId);
+        var client = host.Offers(ownerId);
         var created = await client.CreateOfferAsync(new V1.CreateOfferRequest { Offer = offer });
         var published = await client.PublishOfferAsync(new V1.PublishOfferRequest { Id = created.Offer.Id });
         return published.Offer;

@@ -4,6 +4,7 @@ using MediaMesh.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using V1 = MediaMesh.Contracts.Exchange.V1;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
 using InitiativeV1 = MediaMesh.Contracts.Initiative.V1;
@@ -22,11 +23,17 @@ public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpc
 
     private readonly OrganizationDependency? _organization;
     private readonly InitiativeDependency? _initiative;
+    private readonly TimeProvider? _clock;
 
-    public ExchangeHost(OrganizationDependency? organization, InitiativeDependency? initiative = null)
+    /// <param name="clock">
+    /// Replaces the service's TimeProvider (embargo, expiry, licence periods, search "available now");
+    /// internal tokens stay on the system clock, as the JWT handlers that check them are.
+    /// </param>
+    public ExchangeHost(OrganizationDependency? organization, InitiativeDependency? initiative = null, TimeProvider? clock = null)
     {
         _organization = organization;
         _initiative = initiative;
+        _clock = clock;
         WithSetting("MediaMesh:Services:organization:Address", organization is null ? Unreachable : "http://localhost");
         WithSetting("MediaMesh:Services:organization:Deadline", "00:00:03");
         WithSetting("MediaMesh:Services:initiative:Address", initiative is null ? Unreachable : "http://localhost");
@@ -44,6 +51,15 @@ public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpc
             builder.ConfigureTestServices(services => services
                 .AddGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>()
                 .ConfigurePrimaryHttpMessageHandler(() => organization.Server.CreateHandler()));
+        }
+
+        if (_clock is { } clock)
+        {
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddSingleton(clock);
+                services.AddSingleton(sp => new InternalTokenIssuer(sp.GetRequiredService<IOptions<InternalTokenOptions>>(), TimeProvider.System));
+            });
         }
 
         if (_initiative is { } initiative)

@@ -41,7 +41,7 @@ public sealed class MediaTests(ExchangeFixture f)
         return (await call).Rendition;
     }
 
-    private static async Task<byte[]> DownloadAsync(V1.MediaService.MediaServiceClient media, string renditionId, long offset = 0)
+    internal static async Task<byte[]> DownloadAsync(V1.MediaService.MediaServiceClient media, string renditionId, long offset = 0)
     {
         using var call = media.DownloadRendition(new V1.DownloadRenditionRequest { Id = renditionId, Offset = offset, ChunkSize = Chunk });
         using var buffer = new MemoryStream();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MediaMesh.Common.Errors;
 using MediaMesh.Common.Geography;
 using MediaMesh.Common.Paging;
 using MediaMesh.Exchange.Domain;
@@ -84,8 +85,14 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
             rows = AvailableNow(rows, caller.OrganizationId, query.AvailableIn, clock.GetUtcNow().UtcDateTime);
         }
 
-        if (page.After is { } after && long.TryParse(after.SortKey, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+        if (page.After is { } after)
         {
+            // The token is only signed by the filters' fingerprint, which anyone can compute: its sort key may be anything.
+            if (!long.TryParse(after.SortKey, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTime.MaxValue.Ticks)
+            {
+                throw ValidationFailedException.For("page_token", "is not a token from a previous page of this same query");
+            }
+
             var time = new DateTime(ticks, DateTimeKind.Utc);
             var id = after.Id;
             rows = rows.Where(o => o.UpdateTime < time || (o.UpdateTime == time && o.Id.CompareTo(id) < 0));
@@ -108,12 +115,21 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
         return rows.Where(o => tagged.Contains(o.Id));
     }
 
-    /// <summary>Offers the caller could license for <paramref name="country"/> now: rights, embargo, expiry and window.</summary>
+    /// <summary>
+    /// Offers the caller could license for <paramref name="country"/> now: rights, embargo, expiry and
+    /// window, and for an exclusive offer no licence of another member covering the country now.
+    /// </summary>
     private IQueryable<Offer> AvailableNow(IQueryable<Offer> rows, string callerId, string country, DateTime now)
     {
         var regionValue = OfferTag.RegionValue(Countries.RegionOf(country));
         var allowed = db.OfferTags.Where(t => t.Kind == OfferTag.Allowed && (t.Value == country || t.Value == regionValue)).Select(t => t.OfferId);
         var denied = db.OfferTags.Where(t => t.Kind == OfferTag.Denied && (t.Value == country || t.Value == regionValue)).Select(t => t.OfferId);
+
+        // A licence's countries are a JSON array in one column: SQLite's json_each looks inside it.
+        var takenByOthers = db.Licences
+            .FromSql($"SELECT * FROM licences WHERE EXISTS (SELECT 1 FROM json_each(licences.Territories) WHERE json_each.value = {country})")
+            .Where(l => l.State == LicenceState.Active && l.LicenseeId != callerId && l.PeriodStart <= now && (l.PeriodEnd == null || l.PeriodEnd > now))
+            .Select(l => l.OfferId);
         return rows.Where(o =>
             (o.State == OfferState.Offered || o.State == OfferState.Corrected)
             && o.OwnerId != callerId
@@ -121,6 +137,7 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
             && (o.ExpireTime == null || o.ExpireTime > now)
             && (o.WindowEnd == null || o.WindowEnd > now)
             && (!o.HasTerritoryAllowList || allowed.Contains(o.Id))
-            && !denied.Contains(o.Id));
+            && !denied.Contains(o.Id)
+            && !(o.Exclusive && takenByOthers.Contains(o.Id)));
     }
 }

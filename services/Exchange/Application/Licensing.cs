@@ -5,6 +5,7 @@ using MediaMesh.Exchange.Domain;
 using MediaMesh.Exchange.Persistence;
 using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MediaMesh.Exchange.Application;
 
@@ -21,13 +22,16 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
 
     public async Task<(ContentRequest Request, Licence? Licence)> RequestAsync(CallerIdentity caller, string offerId, LicenceAsk ask, string message, CancellationToken ct)
     {
-        var offer = await db.Offers.SingleOrDefaultAsync(o => o.Id == offerId, ct) ?? throw new ResourceNotFoundException("Offer", offerId);
-        if (offer.State == OfferState.Draft && !caller.MayActFor(offer.OwnerId))
+        var visible = await db.Offers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == offerId, ct) ?? throw new ResourceNotFoundException("Offer", offerId);
+        if (visible.State == OfferState.Draft && !caller.MayActFor(visible.OwnerId))
         {
             throw new ResourceNotFoundException("Offer", offerId);
         }
 
+        // The call to the organization service comes first: the grant's write lock is never held across it.
         var requester = await members.RequireActiveAsync(caller.OrganizationId, ct);
+        await using var grant = await BeginGrantAsync(ct);
+        var offer = await db.Offers.AsNoTracking().SingleAsync(o => o.Id == offerId, ct);
         var now = Now;
         var decision = RightsPolicy.Decide(OfferTerms.Of(offer), ask, requester, await HoldsOfOthersAsync(offerId, requester.Id, ct), now);
         if (decision.Outcome == RightsOutcome.Refused)
@@ -45,6 +49,7 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
         }
 
         await db.SaveChangesAsync(ct);
+        await grant.CommitAsync(ct);
         return (request, licence);
     }
 
@@ -87,8 +92,9 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
     /// <summary>Approves a pending request after judging it again: rights or exclusivity may have changed since it was made.</summary>
     public async Task<(ContentRequest Request, Licence Licence)> ApproveAsync(CallerIdentity caller, string id, string? etag, CancellationToken ct)
     {
+        await using var grant = await BeginGrantAsync(ct);
         var request = await FindForDecisionAsync(caller, id, etag, ct);
-        var offer = await db.Offers.SingleAsync(o => o.Id == request.OfferId, ct);
+        var offer = await db.Offers.AsNoTracking().SingleAsync(o => o.Id == request.OfferId, ct);
         if (request.State == ContentRequestState.Pending)
         {
             var now = Now;
@@ -102,6 +108,7 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
         var licence = request.Approve(Ids.NewLicenceId(), offer, automatically: false, Now);
         db.Licences.Add(licence);
         await db.SaveChangesAsync(ct);
+        await grant.CommitAsync(ct);
         return (request, licence);
     }
 
@@ -161,6 +168,15 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
         var fetched = await rows.OrderByDescending(l => l.Id).Take(page.PageSize + 1).ToListAsync(ct);
         return PageResult.From(fetched, page, fingerprint, l => new PageCursor(string.Empty, l.Id));
     }
+
+    /// <summary>
+    /// The transaction a grant is judged and written in. EF's BeginTransactionAsync on SQLite issues
+    /// BEGIN IMMEDIATE (Microsoft.Data.Sqlite defers only when asked to): the database's write lock is
+    /// taken before the offer and its licences are read, so concurrent grants — other threads, other
+    /// instances on the same database — are judged one after another, each seeing the licences granted
+    /// before it. A waiting grant retries for the connection's timeout.
+    /// </summary>
+    private Task<IDbContextTransaction> BeginGrantAsync(CancellationToken ct) => db.Database.BeginTransactionAsync(ct);
 
     private async Task<IReadOnlyList<LicenceHold>> HoldsOfOthersAsync(string offerId, string requesterId, CancellationToken ct) =>
         (await db.Licences.AsNoTracking()

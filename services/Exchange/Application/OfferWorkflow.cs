@@ -130,6 +130,9 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
     /// <summary>Kills the offer and every licence of it; the kill event reaches licensees through the feed.</summary>
     public async Task<OfferView> KillAsync(CallerIdentity caller, string id, string? etag, string reason, CancellationToken ct)
     {
+        // Under the write lock (BEGIN IMMEDIATE), as grants are: no licence can be granted between
+        // reading the active licences and killing them.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var offer = await FindForChangeAsync(caller, id, etag, "kill an offer", ct);
         var now = Now;
         offer.Kill(reason, now);
@@ -140,7 +143,9 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         }
 
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.Killed, reason, now));
-        await SaveAndNotifyAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        notifier.Signal();
         return await ViewAsync(offer, ct);
     }
 

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Duration = Google.Protobuf.WellKnownTypes.Duration;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using MediaMesh.Common.Geography;
 using MediaMesh.Common.Languages;
 using MediaMesh.Common.Validation;
@@ -20,6 +22,11 @@ internal static partial class ExchangeRequestParser
         "located", "first_create_time", "embargo_end_time", "expire_time", "copyright_holder", "credit_line", "usage_terms",
         "duration", "initiative_ids", "rights",
     };
+
+    // google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
+    private const int NanosPerSecond = 1_000_000_000;
 
     [GeneratedRegex("^medtop:[0-9]{8}$")]
     private static partial Regex MediaTopic();
@@ -108,17 +115,17 @@ internal static partial class ExchangeRequestParser
 
         if (Wanted("first_create_time"))
         {
-            content = content with { FirstCreateTime = o.FirstCreateTime?.ToDateTime() };
+            content = content with { FirstCreateTime = ParseTime(o.FirstCreateTime, $"{prefix}.first_create_time", v) };
         }
 
         if (Wanted("embargo_end_time"))
         {
-            content = content with { EmbargoEndTime = o.EmbargoEndTime?.ToDateTime() };
+            content = content with { EmbargoEndTime = ParseTime(o.EmbargoEndTime, $"{prefix}.embargo_end_time", v) };
         }
 
         if (Wanted("expire_time"))
         {
-            content = content with { ExpireTime = o.ExpireTime?.ToDateTime() };
+            content = content with { ExpireTime = ParseTime(o.ExpireTime, $"{prefix}.expire_time", v) };
         }
 
         if (Wanted("copyright_holder"))
@@ -141,7 +148,7 @@ internal static partial class ExchangeRequestParser
 
         if (Wanted("duration"))
         {
-            var duration = o.Duration?.ToTimeSpan();
+            var duration = ParseDuration(o.Duration, $"{prefix}.duration", v);
             v.Check(duration is null || duration >= TimeSpan.Zero, $"{prefix}.duration", "must not be negative");
             content = content with { Duration = duration };
         }
@@ -276,10 +283,41 @@ internal static partial class ExchangeRequestParser
 
     public static (DateTime? Start, DateTime? End) ParseInterval(CommonV1.TimeInterval? interval, string field, RequestValidator v)
     {
-        var start = interval?.StartTime?.ToDateTime();
-        var end = interval?.EndTime?.ToDateTime();
+        var start = ParseTime(interval?.StartTime, $"{field}.start_time", v);
+        var end = ParseTime(interval?.EndTime, $"{field}.end_time", v);
         v.Check(start is null || end is null || end > start, $"{field}.end_time", "must be after start_time");
         return (start, end);
+    }
+
+    /// <summary>
+    /// The instant, or null if unset. A Timestamp outside 0001-01-01..9999-12-31 or with nanos out of
+    /// range cannot be converted (ToDateTime would throw): it is named as an invalid field instead.
+    /// </summary>
+    public static DateTime? ParseTime(Timestamp? time, string field, RequestValidator v)
+    {
+        if (time is null)
+        {
+            return null;
+        }
+
+        var valid = time.Seconds is >= MinTimestampSeconds and <= MaxTimestampSeconds && time.Nanos is >= 0 and < NanosPerSecond;
+        v.Check(valid, field, "must be a valid timestamp between 0001-01-01 and 9999-12-31");
+        return valid ? time.ToDateTime() : null;
+    }
+
+    /// <summary>The length, or null if unset; a Duration that is not normalised or out of range is named as an invalid field.</summary>
+    public static TimeSpan? ParseDuration(Duration? duration, string field, RequestValidator v)
+    {
+        if (duration is null)
+        {
+            return null;
+        }
+
+        var valid = duration.Seconds is >= -Duration.MaxSeconds and <= Duration.MaxSeconds
+            && duration.Nanos is > -NanosPerSecond and < NanosPerSecond
+            && (duration.Seconds == 0 || duration.Nanos == 0 || (duration.Seconds < 0) == (duration.Nanos < 0));
+        v.Check(valid, field, "must be a valid duration (seconds and nanos of the same sign, at most 10000 years)");
+        return valid ? duration.ToTimeSpan() : null;
     }
 
     public static IReadOnlyList<string> ParseLanguages(IEnumerable<string> tags, string field, RequestValidator v)

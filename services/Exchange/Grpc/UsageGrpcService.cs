@@ -19,8 +19,9 @@ public sealed class UsageGrpcService(UsageLedger ledger) : V1.UsageService.Usage
             .Check(request.UseTime is not null, "use_time", "is required")
             .Check(request.AudienceEstimate >= 0, "audience_estimate", "must not be negative");
         var country = ExchangeRequestParser.ParseCountry(request.CountryCode, "country_code", v);
+        var useTime = ExchangeRequestParser.ParseTime(request.UseTime, "use_time", v);
         v.ThrowIfInvalid();
-        var report = await ledger.ReportAsync(caller, request.LicenceId, (UsageKind)request.Use, country, request.UseTime!.ToDateTime(),
+        var report = await ledger.ReportAsync(caller, request.LicenceId, (UsageKind)request.Use, country, useTime!.Value,
             request.Channel.Trim(), request.AudienceEstimate, context.CancellationToken);
         return new V1.ReportUsageResponse { Report = report.ToContract() };
     }
