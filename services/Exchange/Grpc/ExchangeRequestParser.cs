@@ -4,6 +4,7 @@ using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using MediaMesh.Common.Geography;
 using MediaMesh.Common.Languages;
 using MediaMesh.Common.Validation;
+using MediaMesh.ServiceDefaults.Grpc;
 using MediaMesh.Exchange.Application;
 using MediaMesh.Exchange.Domain;
 using V1 = MediaMesh.Contracts.Exchange.V1;
@@ -22,11 +23,6 @@ internal static partial class ExchangeRequestParser
         "located", "first_create_time", "embargo_end_time", "expire_time", "copyright_holder", "credit_line", "usage_terms",
         "duration", "initiative_ids", "rights",
     };
-
-    // google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
-    private const long MinTimestampSeconds = -62_135_596_800;
-    private const long MaxTimestampSeconds = 253_402_300_799;
-    private const int NanosPerSecond = 1_000_000_000;
 
     [GeneratedRegex("^medtop:[0-9]{8}$")]
     private static partial Regex MediaTopic();
@@ -289,57 +285,12 @@ internal static partial class ExchangeRequestParser
         return (start, end);
     }
 
-    /// <summary>
-    /// The instant, or null if unset. A Timestamp outside 0001-01-01..9999-12-31 or with nanos out of
-    /// range cannot be converted (ToDateTime would throw): it is named as an invalid field instead.
-    /// </summary>
-    public static DateTime? ParseTime(Timestamp? time, string field, RequestValidator v)
-    {
-        if (time is null)
-        {
-            return null;
-        }
+    public static DateTime? ParseTime(Timestamp? time, string field, RequestValidator v) => v.Timestamp(time, field);
 
-        var valid = time.Seconds is >= MinTimestampSeconds and <= MaxTimestampSeconds && time.Nanos is >= 0 and < NanosPerSecond;
-        v.Check(valid, field, "must be a valid timestamp between 0001-01-01 and 9999-12-31");
-        return valid ? time.ToDateTime() : null;
-    }
+    public static TimeSpan? ParseDuration(Duration? duration, string field, RequestValidator v) => v.Duration(duration, field);
 
-    /// <summary>The length, or null if unset; a Duration that is not normalised or out of range is named as an invalid field.</summary>
-    public static TimeSpan? ParseDuration(Duration? duration, string field, RequestValidator v)
-    {
-        if (duration is null)
-        {
-            return null;
-        }
-
-        var valid = duration.Seconds is >= -Duration.MaxSeconds and <= Duration.MaxSeconds
-            && duration.Nanos is > -NanosPerSecond and < NanosPerSecond
-            && (duration.Seconds == 0 || duration.Nanos == 0 || (duration.Seconds < 0) == (duration.Nanos < 0));
-        v.Check(valid, field, "must be a valid duration (seconds and nanos of the same sign, at most 10000 years)");
-        return valid ? duration.ToTimeSpan() : null;
-    }
-
-    public static IReadOnlyList<string> ParseLanguages(IEnumerable<string> tags, string field, RequestValidator v)
-    {
-        var result = new List<string>();
-        var index = 0;
-        foreach (var tag in tags)
-        {
-            if (LanguageTag.IsValid(tag))
-            {
-                result.Add(LanguageTag.Normalize(tag));
-            }
-            else
-            {
-                v.Add($"{field}[{index}]", "must be a BCP 47 language tag such as \"en\" or \"sw\"");
-            }
-
-            index++;
-        }
-
-        return result.Distinct(StringComparer.Ordinal).ToArray();
-    }
+    public static IReadOnlyList<string> ParseLanguages(IEnumerable<string> tags, string field, RequestValidator v) =>
+        v.LanguageTags(tags, field);
 
     public static string? ParseLanguage(string tag, string field, RequestValidator v)
     {

@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using MediaMesh.Common.Geography;
 using MediaMesh.Common.Languages;
 using MediaMesh.Common.Validation;
+using MediaMesh.ServiceDefaults.Grpc;
 using MediaMesh.Initiatives.Domain;
 using V1 = MediaMesh.Contracts.Initiative.V1;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
@@ -122,22 +123,7 @@ internal static class InitiativeRequestParser
     }
 
     /// <summary>An optional timestamp; null if unset. Out-of-range values are field violations.</summary>
-    public static DateTime? ParseTime(Timestamp? timestamp, string field, RequestValidator v)
-    {
-        if (timestamp is null)
-        {
-            return null;
-        }
-
-        // Timestamp's valid range is 0001-01-01 to 9999-12-31 with nanos in [0, 1e9).
-        if (timestamp.Seconds < -62_135_596_800 || timestamp.Seconds > 253_402_300_799 || timestamp.Nanos < 0 || timestamp.Nanos > 999_999_999)
-        {
-            v.Add(field, "is not a valid timestamp");
-            return null;
-        }
-
-        return timestamp.ToDateTime();
-    }
+    public static DateTime? ParseTime(Timestamp? timestamp, string field, RequestValidator v) => v.Timestamp(timestamp, field);
 
     public static string ParseCountry(string code, string field, RequestValidator v)
     {

@@ -3,6 +3,7 @@ using MediaMesh.Common.Errors;
 using MediaMesh.Common.Paging;
 using MediaMesh.Common.Validation;
 using MediaMesh.Organizations.Application;
+using MediaMesh.ServiceDefaults.Grpc;
 using MediaMesh.ServiceDefaults.Identity;
 using V1 = MediaMesh.Contracts.Organization.V1;
 
@@ -180,12 +181,12 @@ public sealed class OrganizationGrpcService(OrganizationDirectory directory) : V
     public override async Task<V1.CreateApiKeyResponse> CreateApiKey(V1.CreateApiKeyRequest request, ServerCallContext context)
     {
         var caller = context.GetCaller();
-        new RequestValidator().Required(request.OrganizationId, "organization_id").Required(request.DisplayName, "display_name")
-            .MaxLength(request.DisplayName, 100, "display_name")
-            .Check(request.ExpireTime is null || OrganizationRequestParser.IsRepresentable(request.ExpireTime), "expire_time", "is not a valid timestamp")
-            .ThrowIfInvalid();
+        var v = new RequestValidator().Required(request.OrganizationId, "organization_id").Required(request.DisplayName, "display_name")
+            .MaxLength(request.DisplayName, 100, "display_name");
+        var expireTime = v.Timestamp(request.ExpireTime, "expire_time");
+        v.ThrowIfInvalid();
         var (key, secret) = await directory.CreateApiKeyAsync(caller, request.OrganizationId, request.DisplayName.Trim(),
-            request.ExpireTime?.ToDateTime(), context.CancellationToken);
+            expireTime, context.CancellationToken);
         return new V1.CreateApiKeyResponse { ApiKey = key.ToContract(), Secret = secret };
     }
 

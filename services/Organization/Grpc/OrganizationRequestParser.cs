@@ -84,13 +84,6 @@ internal static class OrganizationRequestParser
         return new OrganizationDescription(names, shortName, country, languages, website, email);
     }
 
-    /// <summary>
-    /// True if the timestamp is normalised and within 0001-01-01..9999-12-31, the range
-    /// Timestamp.ToDateTime accepts (it throws otherwise, which would surface as INTERNAL).
-    /// </summary>
-    public static bool IsRepresentable(Google.Protobuf.WellKnownTypes.Timestamp t) =>
-        t.Nanos is >= 0 and <= 999_999_999 && t.Seconds is >= -62_135_596_800 and <= 253_402_300_799;
-
     public static OrganizationKind? ParseKind(V1.OrganizationKind kind) =>
         kind == V1.OrganizationKind.Unspecified || !Enum.IsDefined(kind) ? null : (OrganizationKind)kind;
 
