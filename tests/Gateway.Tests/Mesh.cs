@@ -1,9 +1,11 @@
+extern alias exchange;
 extern alias initiative;
 extern alias organization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using ExchangeProgram = exchange::Program;
 using InitiativeProgram = initiative::Program;
 using OrganizationProgram = organization::Program;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
@@ -59,6 +61,16 @@ public sealed class InitiativeServiceHost : KestrelServiceHost<InitiativeProgram
         WithSetting("MediaMesh:Services:organization:Address", organizationAddress);
 }
 
+/// <summary>The exchange service, calling the organization and initiative hosts over their real sockets.</summary>
+public sealed class ExchangeServiceHost : KestrelServiceHost<ExchangeProgram>
+{
+    public ExchangeServiceHost(string organizationAddress, string initiativeAddress)
+    {
+        WithSetting("MediaMesh:Services:organization:Address", organizationAddress);
+        WithSetting("MediaMesh:Services:initiative:Address", initiativeAddress);
+    }
+}
+
 /// <summary>An organisation known to the system, with one API key.</summary>
 public sealed record Member(string OrganizationId, string ApiKeyId, string ApiKey);
 
@@ -66,14 +78,31 @@ public sealed record Member(string OrganizationId, string ApiKeyId, string ApiKe
 /// All parts of MediaMesh in-process on real loopback ports, reached only through the gateway,
 /// with a bootstrapped coordinator. Shared by the tests of a collection.
 /// </summary>
-public sealed class Mesh : IAsyncLifetime
+public class Mesh : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
+    private readonly IReadOnlyDictionary<string, string> _exchangeSettings;
+
+    public Mesh()
+        : this(new Dictionary<string, string>(), new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A mesh whose gateway and exchange get extra settings (a fixture of its own for tests that need them).</summary>
+    protected Mesh(IReadOnlyDictionary<string, string> gatewaySettings, IReadOnlyDictionary<string, string> exchangeSettings)
+    {
+        _gatewaySettings = gatewaySettings;
+        _exchangeSettings = exchangeSettings;
+    }
+
     /// <summary>The internal-token key shared by the gateway and every service of the test run.</summary>
     public static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     public OrganizationServiceHost Organization { get; } = new();
 
     public InitiativeServiceHost Initiative { get; private set; } = null!;
+
+    public ExchangeServiceHost Exchange { get; private set; } = null!;
 
     public GatewayHost Gateway { get; private set; } = null!;
 
@@ -86,11 +115,24 @@ public sealed class Mesh : IAsyncLifetime
         Organization.StartServer();
         Initiative = new InitiativeServiceHost(Organization.Address);
         Initiative.StartServer();
+        Exchange = new ExchangeServiceHost(Organization.Address, Initiative.Address);
+        foreach (var (setting, value) in _exchangeSettings)
+        {
+            Exchange.WithSetting(setting, value);
+        }
+
+        Exchange.StartServer();
         Gateway = new GatewayHost(new Dictionary<string, string>
         {
             ["organization"] = Organization.Address,
             ["initiative"] = Initiative.Address,
+            ["exchange"] = Exchange.Address,
         });
+        foreach (var (setting, value) in _gatewaySettings)
+        {
+            Gateway.WithSetting(setting, value);
+        }
+
         Gateway.StartServer();
         var (id, key) = await Organization.BootstrapCoordinatorAsync();
         Coordinator = new Member(id, string.Empty, key);
@@ -99,8 +141,10 @@ public sealed class Mesh : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Exchange.DisposeAsync();
         await Initiative.DisposeAsync();
         await Organization.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Registers an organisation through the gateway as the coordinator, activates it and gives it a key.</summary>
