@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
+using MediaMesh.TestSupport;
 using V1 = MediaMesh.Contracts.Exchange.V1;
 
 namespace MediaMesh.Exchange.Tests;

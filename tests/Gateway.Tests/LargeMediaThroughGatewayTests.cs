@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
-using MediaMesh.Exchange.Tests;
+using MediaMesh.TestSupport;
 using V1 = MediaMesh.Contracts.Exchange.V1;
 
 namespace MediaMesh.Gateway.Tests;

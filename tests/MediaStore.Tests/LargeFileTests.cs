@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MediaMesh.TestSupport;
 
 namespace MediaMesh.MediaStore.Tests;
 

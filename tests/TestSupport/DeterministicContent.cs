@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace MediaMesh.Exchange.Tests;
+namespace MediaMesh.TestSupport;
 
 /// <summary>
 /// A large pseudo-random "file" that is never held in memory: byte i is a pure function of the seed
