@@ -254,15 +254,21 @@ namespace MediaMesh.Exchange.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("State", "FirstCreateTime");
+                    b.HasIndex("UpdateTime", "Id");
 
                     b.HasIndex("OwnerId", "CreateTime", "Id");
 
-                    b.HasIndex("OwnerRegion", "State", "UpdateTime");
+                    b.HasIndex(new[] { "FirstCreateTime" }, "IX_offers_Listed_FirstCreateTime")
+                        .HasFilter("\"State\" IN (2, 3)");
 
-                    b.HasIndex("State", "UpdateTime", "Id");
+                    b.HasIndex(new[] { "OwnerRegion", "UpdateTime", "Id" }, "IX_offers_Listed_OwnerRegion_UpdateTime_Id")
+                        .HasFilter("\"State\" IN (2, 3)");
 
-                    b.HasIndex("Type", "State", "UpdateTime");
+                    b.HasIndex(new[] { "Type", "UpdateTime", "Id" }, "IX_offers_Listed_Type_UpdateTime_Id")
+                        .HasFilter("\"State\" IN (2, 3)");
+
+                    b.HasIndex(new[] { "UpdateTime", "Id" }, "IX_offers_Listed_UpdateTime_Id")
+                        .HasFilter("\"State\" IN (2, 3)");
 
                     b.ToTable("offers", (string)null);
                 });
