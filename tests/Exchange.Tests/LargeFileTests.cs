@@ -54,7 +54,7 @@ public sealed class LargeFileTests(ExchangeFixture f, ITestOutputHelper output)
             call.Dispose();
         }
 
-        var held = await SettledHeldBytesAsync(media, rendition.Id);
+        var held = await RenditionProgress.SettledHeldBytesAsync(media, rendition.Id);
         output.WriteLine($"interrupted with {held} bytes held: {clock.ElapsedMilliseconds} ms");
         Assert.InRange(held, MiB, InterruptAfter);
         Assert.Equal(0, held % MiB);
@@ -93,23 +93,6 @@ public sealed class LargeFileTests(ExchangeFixture f, ITestOutputHelper output)
 
             await call.RequestStream.WriteAsync(new V1.UploadRenditionRequest { Data = ByteString.CopyFrom(chunk.Span) });
             sent += chunk.Length;
-        }
-    }
-
-    /// <summary>The bytes held once the server has finished with the broken stream.</summary>
-    private static async Task<long> SettledHeldBytesAsync(V1.MediaService.MediaServiceClient media, string id)
-    {
-        long previous = -1;
-        while (true)
-        {
-            var held = (await media.GetRenditionAsync(new V1.GetRenditionRequest { Id = id })).Rendition.ReceivedBytes;
-            if (held == previous)
-            {
-                return held;
-            }
-
-            previous = held;
-            await Task.Delay(300);
         }
     }
 

@@ -51,7 +51,7 @@ public sealed class LargeMediaThroughGatewayTests(Mesh mesh, ITestOutputHelper o
             Assert.Equal(StatusCode.Cancelled, cut.StatusCode);
         }
 
-        var held = await SettledHeldBytesAsync(owner.Media, rendition.Id);
+        var held = await RenditionProgress.SettledHeldBytesAsync(owner.Media, rendition.Id);
         output.WriteLine($"interrupted with {held} bytes held: {clock.ElapsedMilliseconds} ms");
         Assert.InRange(held, Math.Max(HeldBeforeInterruption, KestrelDefaultBodyLimit), SentBeforeInterruption);
         var interrupted = (await owner.Media.GetRenditionAsync(new V1.GetRenditionRequest { Id = rendition.Id })).Rendition;
@@ -116,23 +116,6 @@ public sealed class LargeMediaThroughGatewayTests(Mesh mesh, ITestOutputHelper o
         {
             Assert.True(DateTime.UtcNow < until, $"only {held} bytes arrived");
             await Task.Delay(100);
-        }
-    }
-
-    /// <summary>The bytes held once the exchange has finished with the broken stream.</summary>
-    private static async Task<long> SettledHeldBytesAsync(V1.MediaService.MediaServiceClient media, string id)
-    {
-        long previous = -1;
-        while (true)
-        {
-            var held = (await media.GetRenditionAsync(new V1.GetRenditionRequest { Id = id })).Rendition.ReceivedBytes;
-            if (held == previous)
-            {
-                return held;
-            }
-
-            previous = held;
-            await Task.Delay(300);
         }
     }
 
