@@ -66,6 +66,27 @@ public sealed class FeedTests(ExchangeFixture f)
     }
 
     [Fact]
+    public async Task A_member_is_not_told_about_items_its_country_may_not_use()
+    {
+        var subject = ExchangeFixture.UniqueSubject();
+        var filter = new V1.FeedFilter { Subjects = { subject } };
+        var rights = ExchangeFixture.Rights();
+        rights.DeniedTerritories = new V1.Territories { CountryCodes = { "IN" } };
+        using var timeout = new CancellationTokenSource(Patience);
+
+        var denied = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer(subject, rights));
+        var open = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer(subject));
+
+        using var india = f.Exchange.Catalogue(f.India).SubscribeFeed(new V1.SubscribeFeedRequest { FromBeginning = true, Filter = filter }, cancellationToken: timeout.Token);
+        var seenInIndia = await ReadAsync(india, e => e.Count == 1, timeout.Token);
+        Assert.Equal(open.Id, Assert.Single(seenInIndia).Offer.Id);
+
+        using var ghana = f.Exchange.Catalogue(f.Ghana).SubscribeFeed(new V1.SubscribeFeedRequest { FromBeginning = true, Filter = filter }, cancellationToken: timeout.Token);
+        var seenInGhana = await ReadAsync(ghana, e => e.Count == 2, timeout.Token);
+        Assert.Equal([denied.Id, open.Id], seenInGhana.Select(e => e.Offer.Id));
+    }
+
+    [Fact]
     public async Task A_kill_reaches_licensees_on_a_licensed_only_feed()
     {
         var (offer, _) = await f.LicensedAsync(f.Kenya, f.Brazil, "BR");

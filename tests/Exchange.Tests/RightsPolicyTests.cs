@@ -127,4 +127,24 @@ public sealed class RightsPolicyTests
     [InlineData(50, 60, 0, null, true)]
     public void Half_open_periods_overlap_only_when_they_share_an_instant(int aStart, int? aEnd, int bStart, int? bEnd, bool expected) =>
         Assert.Equal(expected, RightsPolicy.Overlaps(Now.AddDays(aStart), aEnd is { } a ? Now.AddDays(a) : null, Now.AddDays(bStart), bEnd is { } b ? Now.AddDays(b) : null));
+
+    [Theory]
+    [InlineData("IN", false, false, false, false)] // an Indian member: India is denied
+    [InlineData("KE", false, false, false, true)] // a Kenyan member: permitted
+    [InlineData(null, true, false, false, true)] // a coordinator sees everything
+    [InlineData("IN", false, true, false, true)] // the owner sees its own item wherever it is
+    [InlineData("IN", false, false, true, true)] // a licensee sees kills and corrections of what it holds
+    public void The_feed_reaches_owners_coordinators_licensees_and_members_where_the_item_may_be_used(
+        string? country, bool coordinator, bool owner, bool licensee, bool reaches)
+    {
+        var offer = new OfferSnapshot
+        {
+            Id = "off_1",
+            OwnerId = "org_owner",
+            Content = new OfferContent { Rights = Worldwide() with { DeniedCountries = ["IN"] } },
+        };
+        var subscriber = new FeedAudience(owner ? "org_owner" : "org_subscriber", country, coordinator);
+
+        Assert.Equal(reaches, RightsPolicy.FeedReaches(offer, subscriber, licensee));
+    }
 }

@@ -43,7 +43,8 @@ public sealed record FeedFilter(
 
 /// <summary>
 /// Streams the durable event log to one subscriber: first everything after its cursor, in order and
-/// in pages, then live events as they are committed (woken by <see cref="FeedNotifier"/>, with a
+/// in pages, then live events as they are committed; only events the rights let it see
+/// (<see cref="RightsPolicy.FeedReaches"/>) (woken by <see cref="FeedNotifier"/>, with a
 /// polling fallback), and a heartbeat whenever nothing was sent for the heartbeat interval.
 /// </summary>
 public sealed class OfferFeed(ExchangeDbContext db, FeedNotifier notifier, TimeProvider clock, IOptions<ExchangeOptions> options)
@@ -54,7 +55,7 @@ public sealed class OfferFeed(ExchangeDbContext db, FeedNotifier notifier, TimeP
         await db.OfferEvents.MaxAsync(e => (long?)e.Cursor, ct) ?? 0;
 
     public async Task RunAsync(
-        string subscriberId, long afterCursor, bool fromBeginning, FeedFilter filter,
+        FeedAudience subscriber, long afterCursor, bool fromBeginning, FeedFilter filter,
         Func<OfferEvent, Task> sendEvent, Func<long, DateTime, Task> sendHeartbeat, CancellationToken ct)
     {
         var heartbeat = options.Value.FeedHeartbeatInterval;
@@ -67,10 +68,11 @@ public sealed class OfferFeed(ExchangeDbContext db, FeedNotifier notifier, TimeP
             var page = await db.OfferEvents.AsNoTracking().Where(e => e.Cursor > cursor).OrderBy(e => e.Cursor).Take(PageSize).ToListAsync(ct);
             if (page.Count > 0)
             {
-                var licensed = filter.LicensedOnly ? await LicensedAsync(subscriberId, page, ct) : (IReadOnlySet<string>)new HashSet<string>();
+                var licensed = await LicensedAsync(subscriber.OrganizationId, page, ct);
                 foreach (var entry in page)
                 {
-                    if (filter.Matches(entry.Snapshot, licensed))
+                    if (filter.Matches(entry.Snapshot, licensed)
+                        && RightsPolicy.FeedReaches(entry.Snapshot, subscriber, licensed.Contains(entry.OfferId)))
                     {
                         await sendEvent(entry);
                         lastSent = clock.GetTimestamp();

@@ -51,6 +51,9 @@ public sealed record DownloadDecision(DownloadRefusal Refusal, string Reason = "
 /// The enforced rights, as pure functions of their inputs: whether a request can be licensed (and
 /// how it is decided), and whether a download may happen now. What is not permitted is prohibited.
 /// </summary>
+/// <summary>Who is reading the feed: the organisation and its home country, or a coordinator who sees everything.</summary>
+public sealed record FeedAudience(string OrganizationId, string? CountryCode, bool SeesEverything);
+
 public static class RightsPolicy
 {
     /// <summary>Decides a request: refused with the reason, approved by the offer's policy, or left to the owner.</summary>
@@ -138,6 +141,17 @@ public static class RightsPolicy
 
         return null;
     }
+
+    /// <summary>
+    /// Whether a feed event reaches a subscriber: the owner, coordinators and members holding a licence
+    /// of the item get every event (a kill must reach every licensee); anyone else only events of items
+    /// whose rights permit the subscriber's home country, so nobody is told about what it may not take.
+    /// </summary>
+    public static bool FeedReaches(OfferSnapshot offer, FeedAudience subscriber, bool holdsLicence) =>
+        subscriber.SeesEverything
+        || subscriber.OrganizationId == offer.OwnerId
+        || holdsLicence
+        || (subscriber.CountryCode is { } country && offer.Content.Rights.PermitsTerritory(country));
 
     /// <summary>Whether a download may happen now. Owners and coordinators need no licence; a kill stops everyone.</summary>
     public static DownloadDecision CheckDownload(OfferTerms offer, bool isOwnerOrCoordinator, IEnumerable<LicenceHold> callerLicences, DateTime now)
