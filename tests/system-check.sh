@@ -24,11 +24,17 @@ cleanup() {
     for _ in $(seq 1 20); do kill -0 "$apphost_pid" 2>/dev/null || break; sleep 1; done
     kill -KILL -- "-$apphost_pid" 2>/dev/null
   fi
-  # DCP follows the AppHost down by itself; make sure nothing of this run is left.
-  pkill -f "MediaMesh__DataDirectory=$data" 2>/dev/null
-  for p in $(pgrep -f "dcp.*" 2>/dev/null); do
-    grep -qs "$data" "/proc/$p/environ" && kill "$p" 2>/dev/null
+  # DCP and the services follow the AppHost down by themselves, but not always at once: end every
+  # process that was started for this run (they carry its data folder in their environment).
+  local left=()
+  for p in $(pgrep -f "dcp|MediaMesh" 2>/dev/null); do
+    grep -qs "$data" "/proc/$p/environ" && left+=("$p")
   done
+  if [ ${#left[@]} -gt 0 ]; then
+    kill -TERM "${left[@]}" 2>/dev/null
+    for _ in $(seq 1 10); do kill -0 "${left[@]}" 2>/dev/null || break; sleep 1; done
+    kill -KILL "${left[@]}" 2>/dev/null
+  fi
   rm -rf "$data" "$log"
 }
 trap cleanup EXIT
