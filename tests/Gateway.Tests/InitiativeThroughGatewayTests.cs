@@ -3,8 +3,6 @@ using System.Net;
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using MediaMesh.TestSupport;
-using OpenTelemetry;
-using OpenTelemetry.Trace;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
 using IniV1 = MediaMesh.Contracts.Initiative.V1;
 
@@ -71,20 +69,8 @@ public sealed class InitiativeThroughGatewayTests(Mesh mesh)
         var proposer = await mesh.CreateMemberAsync("Radio Trace Proposer", "KE");
         var signer = await mesh.CreateMemberAsync("Radio Trace Signer", "AR");
         var open = await OpenInitiativeAsync(proposer);
-        var spans = new List<Activity>();
-        using (var tracing = Sdk.CreateTracerProviderBuilder()
-            .AddAspNetCoreInstrumentation()
-            .AddHttpClientInstrumentation()
-            .AddGrpcClientInstrumentation()
-            .AddInMemoryExporter(spans)
-            .Build())
-        {
-            await Client(signer).SignInitiativeAsync(new IniV1.SignInitiativeRequest { InitiativeId = open.Id, SignerName = "B. Editor" });
-            await Task.Delay(500);
-            tracing.ForceFlush();
-        }
-
-        var all = TraceTests.Snapshot(spans);
+        var all = await TraceTests.CaptureAsync(async () =>
+            await Client(signer).SignInitiativeAsync(new IniV1.SignInitiativeRequest { InitiativeId = open.Id, SignerName = "B. Editor" }));
         var gatewaySpan = Assert.Single(all, s => s.Kind == ActivityKind.Server && TraceTests.Port(s) == mesh.Gateway.GrpcPort
             && TraceTests.Path(s) == "/mediamesh.initiative.v1.InitiativeService/SignInitiative");
         var trace = all.Where(s => s.TraceId == gatewaySpan.TraceId).ToList();

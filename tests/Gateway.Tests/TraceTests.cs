@@ -12,21 +12,8 @@ public sealed class TraceTests(Mesh mesh)
     public async Task One_member_call_is_one_trace_from_the_gateway_into_the_service()
     {
         var member = await mesh.CreateMemberAsync("Radio Traced", "IN");
-        var spans = new List<Activity>();
-        using (var tracing = Sdk.CreateTracerProviderBuilder()
-            .AddAspNetCoreInstrumentation()
-            .AddHttpClientInstrumentation()
-            .AddGrpcClientInstrumentation()
-            .AddInMemoryExporter(spans)
-            .Build())
-        {
-            var client = new OrgV1.OrganizationService.OrganizationServiceClient(mesh.Gateway.Grpc(member.ApiKey));
-            await client.GetOrganizationAsync(new OrgV1.GetOrganizationRequest { Id = member.OrganizationId });
-            await Task.Delay(500);
-            tracing.ForceFlush();
-        }
-
-        var spanList = Snapshot(spans);
+        var client = new OrgV1.OrganizationService.OrganizationServiceClient(mesh.Gateway.Grpc(member.ApiKey));
+        var spanList = await CaptureAsync(async () => await client.GetOrganizationAsync(new OrgV1.GetOrganizationRequest { Id = member.OrganizationId }));
         var gatewaySpan = Assert.Single(spanList, s => s.Kind == ActivityKind.Server && Port(s) == mesh.Gateway.GrpcPort
             && Path(s) == "/mediamesh.organization.v1.OrganizationService/GetOrganization");
         var trace = spanList.Where(s => s.TraceId == gatewaySpan.TraceId).ToList();
@@ -64,5 +51,24 @@ public sealed class TraceTests(Mesh mesh)
             current = parent;
             Assert.True(++hops < 10, "parent chain too long");
         }
+    }
+
+    /// <summary>Runs <paramref name="call"/> with an in-memory exporter listening and returns every span recorded.</summary>
+    internal static async Task<IReadOnlyList<Activity>> CaptureAsync(Func<Task> call)
+    {
+        var spans = new List<Activity>();
+        using (var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
+            .AddGrpcClientInstrumentation()
+            .AddInMemoryExporter(spans)
+            .Build())
+        {
+            await call();
+            await Task.Delay(500);
+            tracing.ForceFlush();
+        }
+
+        return Snapshot(spans);
     }
 }
