@@ -160,6 +160,8 @@ build_dashboard() {
   tools=$(dashboard_tools)
   mkdir -p "$ctx"
   cp -a "$tools" "$ctx/dashboard"
+  # NuGet extracts packages readable by their owner only; the dashboard runs as the image's "app" user.
+  chmod -R a+rX "$ctx/dashboard"
   log "building $DASHBOARD_IMAGE (Aspire.Dashboard.Sdk.linux-x64 $DASHBOARD_PACKAGE_VERSION)"
   docker build -q -t "$DASHBOARD_IMAGE" -f "$here/dashboard.Dockerfile" "$ctx" >/dev/null
   rm -rf "$ctx"
