@@ -47,14 +47,36 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
         if (PostgresConnectionString is null)
         {
             PostgresConnectionString = TestPostgres.CreateDatabaseAsync().GetAwaiter().GetResult();
-            _settings["MediaMesh:Database:Provider"] = "Postgres";
-            foreach (var service in new[] { "organization", "initiative", "exchange" })
-            {
-                _settings[$"ConnectionStrings:{service}"] = PostgresConnectionString;
-            }
+            _ownsDatabase = true;
+            ConnectTo(PostgresConnectionString);
         }
 
         return this;
+    }
+
+    /// <summary>Runs this host on the given PostgreSQL database, e.g. as a second replica of another host (the database is not dropped).</summary>
+    public ServiceHost<TProgram> UsePostgres(string connectionString)
+    {
+        if (_ownsDatabase && PostgresConnectionString is { } own)
+        {
+            TestPostgres.DropDatabaseAsync(own).GetAwaiter().GetResult();
+        }
+
+        _ownsDatabase = false;
+        PostgresConnectionString = connectionString;
+        ConnectTo(connectionString);
+        return this;
+    }
+
+    private bool _ownsDatabase;
+
+    private void ConnectTo(string connectionString)
+    {
+        _settings["MediaMesh:Database:Provider"] = "Postgres";
+        foreach (var service in new[] { "organization", "initiative", "exchange" })
+        {
+            _settings[$"ConnectionStrings:{service}"] = connectionString;
+        }
     }
 
     /// <summary>Sets a configuration value before the host starts.</summary>
@@ -110,7 +132,7 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
         base.Dispose(disposing);
         if (disposing)
         {
-            if (PostgresConnectionString is { } database)
+            if (_ownsDatabase && PostgresConnectionString is { } database)
             {
                 TestPostgres.DropDatabaseAsync(database).GetAwaiter().GetResult();
             }

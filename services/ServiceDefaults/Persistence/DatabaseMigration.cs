@@ -116,13 +116,9 @@ public static class DatabaseMigration
     private static bool IsWorthRetrying(Exception e) => e switch
     {
         SchemaNotReadyException => true,
-        PostgresException p => p.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.DuplicateDatabase
-            or PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.AdminShutdown
-            or PostgresErrorCodes.CrashShutdown || p.IsTransient,
-        NpgsqlException n => n.IsTransient || n.InnerException is SocketException or IOException or TimeoutException,
-        SocketException or TimeoutException => true,
-        InvalidOperationException { InnerException: { } inner } => IsWorthRetrying(inner),
-        _ => false,
+        PostgresException p when p.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.InvalidCatalogName => true,
+        TimeoutException => true,
+        _ => DatabaseFailure.IsUnavailable(e),
     };
 
     private sealed class SchemaNotReadyException(string[] pending)
