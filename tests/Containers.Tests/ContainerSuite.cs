@@ -108,6 +108,20 @@ public sealed class ContainerSuite : IAsyncLifetime
         await Gateway.StartAsync();
     }
 
+    /// <summary>The last lines each container wrote, to explain a failure.</summary>
+    public async Task<string> LogsAsync()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var container in _containers)
+        {
+            var (stdout, stderr) = await container.GetLogsAsync();
+            var lines = (stdout + stderr).Split('\n');
+            text.AppendLine("--- " + container.Image.FullName).AppendJoin('\n', lines.TakeLast(40)).AppendLine();
+        }
+
+        return text.ToString();
+    }
+
     private ContainerBuilder Service(string name, int port) => new ContainerBuilder($"mediamesh/{name}:{Tag}")
         .WithNetwork(_network!).WithNetworkAliases(name)
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")

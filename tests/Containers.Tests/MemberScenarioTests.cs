@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Configuration;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
 using ExchangeV1 = MediaMesh.Contracts.Exchange.V1;
 using InitiativeV1 = MediaMesh.Contracts.Initiative.V1;
@@ -24,6 +25,21 @@ public sealed partial class MemberScenarioTests(ContainerSuite suite)
             Assert.Skip(reason);
         }
 
+        try
+        {
+            await MemberDayAsync();
+        }
+        catch (Exception)
+        {
+            TestContext.Current.SendDiagnosticMessage(await suite.LogsAsync());
+            Console.Error.WriteLine(await suite.LogsAsync());
+            throw;
+        }
+    }
+
+    private async Task MemberDayAsync()
+    {
+
         // The first coordinator, created inside the organization container as an operator would.
         var bootstrap = await suite.Organization.ExecAsync(
             ["dotnet", "/app/MediaMesh.Organization.dll", "bootstrap", "--name", "Coordination Office", "--country", "CN"]);
@@ -31,9 +47,36 @@ public sealed partial class MemberScenarioTests(ContainerSuite suite)
         var coordinatorKey = ApiKeyLine().Match(bootstrap.Stdout).Groups[1].Value;
         Assert.StartsWith("mmk_", coordinatorKey, StringComparison.Ordinal);
 
-        using var channel = GrpcChannel.ForAddress(suite.GatewayAddress);
+        // As members are told to: UNAVAILABLE (with RetryInfo) is retried, e.g. a first key check that a
+        // cold organization container answers too slowly.
+        using var channel = GrpcChannel.ForAddress(suite.GatewayAddress, new GrpcChannelOptions
+        {
+            ServiceConfig = new ServiceConfig
+            {
+                MethodConfigs =
+                {
+                    new MethodConfig
+                    {
+                        Names = { MethodName.Default },
+                        RetryPolicy = new RetryPolicy
+                        {
+                            MaxAttempts = 5, InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(5),
+                            BackoffMultiplier = 2, RetryableStatusCodes = { StatusCode.Unavailable },
+                        },
+                    },
+                },
+            },
+        });
         var health = new Health.HealthClient(channel);
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        // The gateway reports SERVING once its active health checks have seen every backend cluster healthy.
+        var status = HealthCheckResponse.Types.ServingStatus.Unknown;
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); status != HealthCheckResponse.Types.ServingStatus.Serving && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            status = (await health.CheckAsync(new HealthCheckRequest())).Status;
+        }
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status);
 
         var coordinator = new OrgV1.OrganizationService.OrganizationServiceClient(As(channel, coordinatorKey));
         var (kenya, kenyaKey) = await OnboardAsync(coordinator, "Kenya Broadcasting Corporation", "KE");
