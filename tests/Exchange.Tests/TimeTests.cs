@@ -17,6 +17,46 @@ public sealed class TimeTests(ExchangeFixture f)
     private DateTime Now => f.Clock.GetUtcNow().UtcDateTime;
 
     [Fact]
+    public async Task Usage_is_refused_before_the_grant_under_embargo_and_after_the_current_expiry_and_licences_are_not_backdated()
+    {
+        var offer = ExchangeFixture.NewOffer(rights: ExchangeFixture.Rights(V1.ApprovalMode.Auto));
+        offer.EmbargoEndTime = Timestamp.FromDateTime(Now.AddHours(6));
+        offer.ExpireTime = Timestamp.FromDateTime(Now.AddDays(10));
+        var published = await ExchangeFixture.PublishAsync(Host, f.Kenya, offer);
+        var licensing = Host.Licensing(f.India);
+
+        var backdated = await GrpcAssert.Refused(StatusCode.FailedPrecondition,
+            () => licensing.RequestLicenceAsync(ExchangeFixture.Ask(published.Id, ["IN"], start: Now.AddDays(-400), end: Now.AddDays(5))));
+        Assert.Contains("before it is requested", backdated.Status.Detail, StringComparison.Ordinal);
+        var licence = (await licensing.RequestLicenceAsync(ExchangeFixture.Ask(published.Id, ["IN"], start: Now.AddHours(-2), end: Now.AddDays(10)))).Licence;
+
+        var usage = Host.Usage(f.India);
+        V1.ReportUsageRequest Aired(DateTime when) => new()
+        {
+            LicenceId = licence.Id, Use = V1.UsageKind.Broadcast, CountryCode = "IN", UseTime = Timestamp.FromDateTime(when), Channel = "DD News",
+        };
+        var early = await GrpcAssert.Refused(StatusCode.FailedPrecondition, () => usage.ReportUsageAsync(Aired(Now.AddHours(-1))));
+        Assert.Contains("before the licence was granted", early.Status.Detail, StringComparison.Ordinal);
+        var embargoed = await GrpcAssert.Refused(StatusCode.FailedPrecondition, () => usage.ReportUsageAsync(Aired(Now)));
+        Assert.Contains("embargo", embargoed.Status.Detail, StringComparison.Ordinal);
+
+        f.Clock.Advance(TimeSpan.FromHours(7));
+        Assert.NotNull((await usage.ReportUsageAsync(Aired(Now))).Report);
+
+        // The owner brings the expiry forward: uses after it are refused, though the licence period runs on.
+        var correction = published.Clone();
+        correction.ExpireTime = Timestamp.FromDateTime(Now.AddDays(1));
+        await Host.Offers(f.Kenya).CorrectOfferAsync(new V1.CorrectOfferRequest
+        {
+            Offer = correction, UpdateMask = FieldMask.FromString("expire_time"), CorrectionNote = "rights end sooner",
+        });
+        f.Clock.Advance(TimeSpan.FromDays(2));
+        var expired = await GrpcAssert.Refused(StatusCode.FailedPrecondition, () => usage.ReportUsageAsync(Aired(Now.AddMinutes(-1))));
+        Assert.Contains("expired", expired.Status.Detail, StringComparison.Ordinal);
+        Assert.Single((await usage.ListUsageReportsAsync(new V1.ListUsageReportsRequest { LicenceId = licence.Id })).Reports);
+    }
+
+    [Fact]
     public async Task Download_is_refused_until_the_embargo_ends()
     {
         var offer = ExchangeFixture.NewOffer(rights: ExchangeFixture.Rights(V1.ApprovalMode.Auto));

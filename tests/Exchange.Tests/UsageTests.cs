@@ -13,7 +13,7 @@ public sealed class UsageTests(ExchangeFixture f)
         LicenceId = licenceId,
         Use = use,
         CountryCode = country,
-        UseTime = Timestamp.FromDateTime(time ?? DateTime.UtcNow.AddMinutes(-10)),
+        UseTime = Timestamp.FromDateTime(time ?? DateTime.UtcNow),
         Channel = "TV Brasil, 19:00 news",
         AudienceEstimate = 250_000,
     };
@@ -93,5 +93,26 @@ public sealed class UsageTests(ExchangeFixture f)
 
         await GrpcAssert.Invalid(() => usage.GetExchangeStatisticsAsync(new V1.GetExchangeStatisticsRequest()), "grouping");
         await GrpcAssert.Invalid(() => usage.GetFlowMatrixAsync(new V1.GetFlowMatrixRequest { Grouping = V1.StatisticsGrouping.Organization }), "grouping");
+    }
+
+    [Fact]
+    public async Task A_report_sent_again_with_its_request_id_counts_once_and_the_key_cannot_name_another_use()
+    {
+        var (offer, licence) = await f.LicensedAsync(f.Kenya, f.Brazil, "BR");
+        var usage = f.Exchange.Usage(f.Brazil);
+        var aired = Aired(licence.Id);
+        aired.RequestId = "tvbrasil-2026-12-01-1900";
+
+        var first = (await usage.ReportUsageAsync(aired)).Report;
+        var again = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => usage.ReportUsageAsync(aired).ResponseAsync));
+        Assert.All(again, r => Assert.Equal(first.Id, r.Report.Id));
+        var listed = await usage.ListUsageReportsAsync(new V1.ListUsageReportsRequest { OfferId = offer.Id });
+        Assert.Equal(first.Id, Assert.Single(listed.Reports).Id);
+
+        var other = Aired(licence.Id, use: V1.UsageKind.Online);
+        other.RequestId = aired.RequestId;
+        var reused = await GrpcAssert.Refused(StatusCode.AlreadyExists, () => usage.ReportUsageAsync(other));
+        Assert.Contains("request_id", reused.Status.Detail, StringComparison.Ordinal);
+        Assert.Single((await usage.ListUsageReportsAsync(new V1.ListUsageReportsRequest { OfferId = offer.Id })).Reports);
     }
 }

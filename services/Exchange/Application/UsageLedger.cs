@@ -33,7 +33,8 @@ public sealed partial class UsageLedger(ExchangeDbContext db, TimeProvider clock
 {
     private sealed record Party(string Id, WorldRegion Region, IReadOnlyList<string> Unions);
 
-    public async Task<UsageReport> ReportAsync(CallerIdentity caller, string licenceId, UsageKind use, string country, DateTime useTime, string channel, long audience, CancellationToken ct)
+    public async Task<UsageReport> ReportAsync(
+        CallerIdentity caller, string licenceId, string requestId, UsageKind use, string country, DateTime useTime, string channel, long audience, CancellationToken ct)
     {
         var licence = await db.Licences.AsNoTracking().SingleOrDefaultAsync(l => l.Id == licenceId, ct);
         if (licence is null || !(caller.MayActFor(licence.LicensorId) || caller.OrganizationId == licence.LicenseeId))
@@ -52,10 +53,39 @@ public sealed partial class UsageLedger(ExchangeDbContext db, TimeProvider clock
             throw new PreconditionFailedException("Usage can only be reported once it has happened (use_time is in the future).", "USE_TIME", licenceId);
         }
 
-        var report = UsageReport.Record(Ids.NewUsageReportId(), licence, use, country, useTime, channel, audience, now);
+        if (requestId.Length > 0 && await SameReportAsync(licence.LicenseeId, requestId, licenceId, use, country, useTime, ct) is { } earlier)
+        {
+            return earlier;
+        }
+
+        var offer = await db.Offers.AsNoTracking().SingleAsync(o => o.Id == licence.OfferId, ct);
+        var report = UsageReport.Record(Ids.NewUsageReportId(), licence, OfferTerms.Of(offer), requestId, use, country, useTime, channel, audience, now);
         db.UsageReports.Add(report);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (requestId.Length > 0)
+        {
+            // The same report sent twice at once: the other copy was stored first.
+            db.ChangeTracker.Clear();
+            return await SameReportAsync(licence.LicenseeId, requestId, licenceId, use, country, useTime, ct) ?? throw new AlreadyExistsException(
+                $"request_id '{requestId}' was already used for another usage report.");
+        }
+
         return report;
+    }
+
+    /// <summary>The report a licensee already sent with <paramref name="requestId"/>; refused if that key named another use.</summary>
+    private async Task<UsageReport?> SameReportAsync(string licenseeId, string requestId, string licenceId, UsageKind use, string country, DateTime useTime, CancellationToken ct)
+    {
+        var earlier = await db.UsageReports.AsNoTracking().SingleOrDefaultAsync(u => u.LicenseeId == licenseeId && u.RequestId == requestId, ct);
+        if (earlier is not null && (earlier.LicenceId != licenceId || earlier.Use != use || earlier.CountryCode != country || earlier.UseTime != useTime))
+        {
+            throw new AlreadyExistsException($"request_id '{requestId}' was already used for another usage report ({earlier.Id}).");
+        }
+
+        return earlier;
     }
 
     public async Task<PageResult<UsageReport>> ListAsync(CallerIdentity caller, string? licenceId, string? offerId, PageRequest page, string fingerprint, CancellationToken ct)

@@ -56,10 +56,20 @@ public sealed record FeedAudience(string OrganizationId, string? CountryCode, bo
 
 public static class RightsPolicy
 {
+    /// <summary>How far back a requested licence period may start (a broadcast made just before asking); history is not rewritten.</summary>
+    public static readonly TimeSpan MaxBackdating = TimeSpan.FromHours(24);
+
     /// <summary>Decides a request: refused with the reason, approved by the offer's policy, or left to the owner.</summary>
     /// <param name="otherLicences">Licences of the offer held by others (only active ones matter).</param>
     public static RightsDecision Decide(OfferTerms offer, LicenceAsk ask, MemberProfile requester, IEnumerable<LicenceHold> otherLicences, DateTime now)
     {
+        // Judged when the request is made, not again at approval: an approval days later keeps the start asked for.
+        if (ask.PeriodStart < now - MaxBackdating)
+        {
+            return RightsDecision.Refused("PERIOD",
+                $"A licence may start at most {MaxBackdating.TotalHours:0} hours before it is requested; the requested period starts at {Format(ask.PeriodStart)}.");
+        }
+
         var licensable = CheckLicensable(offer, ask, requester, otherLicences, now);
         if (licensable is not null)
         {
@@ -194,5 +204,5 @@ public static class RightsPolicy
     public static bool Overlaps(DateTime aStart, DateTime? aEnd, DateTime bStart, DateTime? bEnd) =>
         (aEnd is null || bStart < aEnd) && (bEnd is null || aStart < bEnd);
 
-    private static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -26,8 +26,15 @@ public sealed class UsageReport
     public WorldRegion LicensorRegion { get; private set; }
     public List<string> LicensorUnionIds { get; private set; } = [];
 
-    /// <summary>Records a use after checking that the licence permits it.</summary>
-    public static UsageReport Record(string id, Licence licence, UsageKind use, string countryCode, DateTime useTime, string channel, long audience, DateTime now)
+    /// <summary>The client's key for one airing or publication: a report sent again with it is the same report.</summary>
+    public string RequestId { get; private set; } = string.Empty;
+
+    /// <summary>
+    /// Records a use after checking that the licence permits it and that the item could be used then: not
+    /// before the licence was granted, not under embargo, not after the item's current expiry.
+    /// </summary>
+    public static UsageReport Record(
+        string id, Licence licence, OfferTerms offer, string requestId, UsageKind use, string countryCode, DateTime useTime, string channel, long audience, DateTime now)
     {
         if (licence.State != LicenceState.Active)
         {
@@ -49,9 +56,25 @@ public sealed class UsageReport
             throw new PreconditionFailedException("The use time lies outside the licence period.", "PERIOD", licence.Id);
         }
 
+        if (useTime < licence.GrantTime)
+        {
+            throw new PreconditionFailedException("The use time is before the licence was granted.", "BEFORE_GRANT", licence.Id);
+        }
+
+        if (offer.EmbargoEndTime is { } embargo && useTime < embargo)
+        {
+            throw new PreconditionFailedException($"The item was under embargo until {RightsPolicy.Format(embargo)} at the use time.", "EMBARGO", licence.Id);
+        }
+
+        if (offer.ExpireTime is { } expiry && useTime >= expiry)
+        {
+            throw new PreconditionFailedException($"The item expired at {RightsPolicy.Format(expiry)}, before the use time.", "EXPIRED", licence.Id);
+        }
+
         return new UsageReport
         {
             Id = id,
+            RequestId = requestId,
             LicenceId = licence.Id,
             OfferId = licence.OfferId,
             LicenseeId = licence.LicenseeId,

@@ -17,11 +17,12 @@ public sealed class UsageGrpcService(UsageLedger ledger) : V1.UsageService.Usage
         var v = new RequestValidator().Required(request.LicenceId, "licence_id").MaxLength(request.Channel, 200, "channel")
             .Check(request.Use != V1.UsageKind.Unspecified && Enum.IsDefined(request.Use), "use", "is required")
             .Check(request.UseTime is not null, "use_time", "is required")
-            .Check(request.AudienceEstimate >= 0, "audience_estimate", "must not be negative");
+            .Check(request.AudienceEstimate >= 0, "audience_estimate", "must not be negative")
+            .MaxLength(request.RequestId, 100, "request_id");
         var country = ExchangeRequestParser.ParseCountry(request.CountryCode, "country_code", v);
         var useTime = ExchangeRequestParser.ParseTime(request.UseTime, "use_time", v);
         v.ThrowIfInvalid();
-        var report = await ledger.ReportAsync(caller, request.LicenceId, (UsageKind)request.Use, country, useTime!.Value,
+        var report = await ledger.ReportAsync(caller, request.LicenceId, request.RequestId.Trim(), (UsageKind)request.Use, country, useTime!.Value,
             request.Channel.Trim(), request.AudienceEstimate, context.CancellationToken);
         return new V1.ReportUsageResponse { Report = report.ToContract() };
     }

@@ -145,6 +145,9 @@ public class ExchangeDbContext : DbContext
             e.HasIndex(u => new { u.LicenceId, u.Id });
             e.HasIndex(u => new { u.OfferId, u.Id });
             e.HasIndex(u => u.UseTime);
+            e.Property(u => u.RequestId).HasMaxLength(100);
+            // One report per client key and licensee: a report sent twice counts once.
+            e.HasIndex(u => new { u.LicenseeId, u.RequestId }).IsUnique().HasFilter("\"RequestId\" <> ''").HasDatabaseName("ux_usage_reports_request");
         });
 
         modelBuilder.Entity<Rendition>(e =>

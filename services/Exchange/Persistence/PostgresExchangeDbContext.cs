@@ -46,3 +46,6 @@ public sealed class PostgresExchangeDbContext(DbContextOptions<PostgresExchangeD
 
 /// <summary>Lets <c>dotnet ef migrations add --context PostgresExchangeDbContext</c> build the model without a server.</summary>
 internal sealed class PostgresExchangeDbContextDesignTimeFactory : PostgresDesignTimeFactory<PostgresExchangeDbContext>;
+
+/// <summary>Lets <c>dotnet ef migrations add --context ExchangeDbContext</c> build the SQLite model.</summary>
+internal sealed class ExchangeDbContextDesignTimeFactory : SqliteDesignTimeFactory<ExchangeDbContext>;

@@ -22,3 +22,6 @@ public sealed class PostgresInitiativeDbContext(DbContextOptions<PostgresInitiat
 
 /// <summary>Lets <c>dotnet ef migrations add --context PostgresInitiativeDbContext</c> build the model without a server.</summary>
 internal sealed class PostgresInitiativeDbContextDesignTimeFactory : PostgresDesignTimeFactory<PostgresInitiativeDbContext>;
+
+/// <summary>Lets <c>dotnet ef migrations add --context InitiativeDbContext</c> build the SQLite model.</summary>
+internal sealed class InitiativeDbContextDesignTimeFactory : SqliteDesignTimeFactory<InitiativeDbContext>;

@@ -15,3 +15,6 @@ public sealed class PostgresOrganizationDbContext(DbContextOptions<PostgresOrgan
 
 /// <summary>Lets <c>dotnet ef migrations add --context PostgresOrganizationDbContext</c> build the model without a server.</summary>
 internal sealed class PostgresOrganizationDbContextDesignTimeFactory : PostgresDesignTimeFactory<PostgresOrganizationDbContext>;
+
+/// <summary>Lets <c>dotnet ef migrations add --context OrganizationDbContext</c> build the SQLite model.</summary>
+internal sealed class OrganizationDbContextDesignTimeFactory : SqliteDesignTimeFactory<OrganizationDbContext>;

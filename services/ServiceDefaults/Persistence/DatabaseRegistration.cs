@@ -45,7 +45,7 @@ public static class DatabaseRegistration
                 break;
             default:
                 connectionString = configured ?? DefaultSqlite(builder, serviceName);
-                builder.Services.AddDbContext<TContext>(options => options.UseSqlite(connectionString));
+                builder.Services.AddDbContext<TContext>(options => options.UseSqlite(connectionString).AddInterceptors(MicrosecondTimes.Interceptor));
                 break;
         }
 

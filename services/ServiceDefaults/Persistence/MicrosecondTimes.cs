@@ -6,7 +6,8 @@ namespace MediaMesh.ServiceDefaults.Persistence;
 /// <summary>
 /// PostgreSQL keeps times to the microsecond, .NET to 100 ns. Before a save, the times of every added or
 /// changed entity are cut to the microsecond in memory too, so what a write returns to its caller is what
-/// a later read returns (SQLite keeps every tick; nothing is cut there).
+/// a later read returns. Used on SQLite as well, so both providers keep the same times and compare them
+/// the same way with request times (which are cut to the microsecond when parsed).
 /// </summary>
 public sealed class MicrosecondTimes : SaveChangesInterceptor
 {

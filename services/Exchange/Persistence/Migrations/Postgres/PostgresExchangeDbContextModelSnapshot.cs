@@ -506,6 +506,12 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Postgres
                     b.Property<DateTime>("ReportTime")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .UseCollation("C");
+
                     b.Property<int>("Use")
                         .HasColumnType("integer");
 
@@ -517,6 +523,11 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Postgres
                     b.HasIndex("UseTime");
 
                     b.HasIndex("LicenceId", "Id");
+
+                    b.HasIndex("LicenseeId", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_usage_reports_request")
+                        .HasFilter("\"RequestId\" <> ''");
 
                     b.HasIndex("OfferId", "Id");
 

@@ -461,6 +461,11 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Sqlite
                     b.Property<DateTime>("ReportTime")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Use")
                         .HasColumnType("INTEGER");
 
@@ -472,6 +477,11 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Sqlite
                     b.HasIndex("UseTime");
 
                     b.HasIndex("LicenceId", "Id");
+
+                    b.HasIndex("LicenseeId", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_usage_reports_request")
+                        .HasFilter("\"RequestId\" <> ''");
 
                     b.HasIndex("OfferId", "Id");
 
