@@ -85,6 +85,9 @@ function expect(condition, message) {
 async function setup(stateFile) {
   const coordinatorKey = process.env.MEDIAMESH_API_KEY;
   expect(coordinatorKey, 'set MEDIAMESH_API_KEY to the coordinator key printed by bootstrap');
+  // A freshly started suite may answer UNAVAILABLE ("retry shortly") while it warms up: retry an
+  // idempotent read until it answers, before the writes (which are not retried).
+  await withRetries(() => call('organization', 'ListOrganizations', { page_size: 1 }, coordinatorKey, 10), () => {});
 
   const created = await call('organization', 'CreateOrganization', {
     organization: { kind: 'ORGANIZATION_KIND_BROADCASTER', names: text('Compose Smoke Broadcaster'), country_code: 'KE', working_languages: ['en', 'sw'] },
