@@ -89,7 +89,8 @@ step "tools: the Node client's packages"
 ( cd clients/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null ) || { echo "npm ci failed"; failed=1; finish; }
 
 step "build the images (${compose[*]} build)"
-check "images build" timed "${compose[@]}" build -q
+build_images() { "${compose[@]}" build >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; return 1; }; }
+check "images build" timed build_images
 [ "$failed" -eq 0 ] || finish
 
 step "up -d: postgres, organization, initiative, exchange, gateway, dashboard"

@@ -85,6 +85,9 @@ function expect(condition, message) {
 async function setup(stateFile) {
   const coordinatorKey = process.env.MEDIAMESH_API_KEY;
   expect(coordinatorKey, 'set MEDIAMESH_API_KEY to the coordinator key printed by bootstrap');
+  // A freshly started suite may answer UNAVAILABLE ("retry shortly") while it warms up: retry an
+  // idempotent read until it answers, before the writes (which are not retried).
+  await withRetries(() => call('organization', 'ListOrganizations', { page_size: 1 }, coordinatorKey, 10), () => {});
 
   const created = await call('organization', 'CreateOrganization', {
     organization: { kind: 'ORGANIZATION_KIND_BROADCASTER', names: text('Compose Smoke Broadcaster'), country_code: 'KE', working_languages: ['en', 'sw'] },
@@ -138,14 +141,16 @@ async function setup(stateFile) {
 
 async function verify(stateFile) {
   const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
-  const member = (await call('organization', 'GetOrganization', { id: state.memberId }, state.memberKey)).organization;
+  // Reads only, so each is retried while the restarted suite warms up (UNAVAILABLE, "retry shortly").
+  const read = (client, method, request) => withRetries(() => call(client, method, request, state.memberKey, 10), () => {});
+  const member = (await read('organization', 'GetOrganization', { id: state.memberId })).organization;
   expect(member.status === 'ORGANIZATION_STATUS_ACTIVE', `member is ${member.status}`);
-  const offer = (await call('offers', 'GetOffer', { id: state.offerId }, state.memberKey)).offer;
+  const offer = (await read('offers', 'GetOffer', { id: state.offerId })).offer;
   expect(offer.state === 'OFFER_STATE_OFFERED', `offer is ${offer.state}`);
-  const licence = (await call('licensing', 'GetLicence', { id: state.licenceId }, state.memberKey)).licence;
+  const licence = (await read('licensing', 'GetLicence', { id: state.licenceId })).licence;
   expect(licence.id === state.licenceId, 'licence not found');
   console.log(`rows still there: organisation ${member.id}, offer ${offer.id}, licence ${licence.id}`);
-  const downloaded = await download(state.renditionId, state.memberKey);
+  const downloaded = await withRetries(() => download(state.renditionId, state.memberKey), () => {});
   expect(downloaded.length === state.size && sha256(downloaded) === state.sha256, `downloaded ${downloaded.length} bytes, SHA-256 ${sha256(downloaded)}`);
   console.log(`media still there: ${downloaded.length} bytes, SHA-256 matches`);
 }
