@@ -103,7 +103,8 @@ public sealed class RenditionUploader(MediaMeshClient client, TransferOptions? o
                     return done;
                 }
             }
-            catch (Exception e) when (e is not MediaMeshException { StatusCode: StatusCode.DataLoss } && TransientFailure.Is(e, cancellationToken))
+            catch (Exception e) when (e is not MediaMeshException { StatusCode: StatusCode.DataLoss }
+                && (TransientFailure.Is(e, cancellationToken) || IsOffsetRace(e)))
             {
                 failuresWithoutProgress++;
                 if (failuresWithoutProgress >= _options.MaxAttemptsWithoutProgress)
@@ -158,6 +159,14 @@ public sealed class RenditionUploader(MediaMeshClient client, TransferOptions? o
         var response = await call.ResponseAsync.ConfigureAwait(false);
         return response.Rendition;
     }
+
+    /// <summary>
+    /// The server was still storing the tail of the broken attempt when this one named its offset
+    /// (UPLOAD_OFFSET): read the bytes held again and continue from there.
+    /// </summary>
+    private static bool IsOffsetRace(Exception e) =>
+        e is MediaMeshException { StatusCode: StatusCode.FailedPrecondition } refused
+        && refused.PreconditionViolations.Any(v => v.Type == "UPLOAD_OFFSET");
 
     /// <summary>Reads the file once to compute its SHA-256 (lower-case hex), reporting progress.</summary>
     public async Task<string> HashAsync(string path, long size, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
