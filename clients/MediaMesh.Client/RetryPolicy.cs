@@ -40,6 +40,24 @@ public static class RetryPolicy
         ("mediamesh.exchange.v1.CatalogueService", "SubscribeFeed"),
     ];
 
+    /// <summary>Whether the policy may repeat a call of <paramref name="path"/> (<c>/package.Service/Method</c>) refused with <paramref name="code"/>.</summary>
+    public static bool MayRetry(string path, StatusCode code)
+    {
+        var parts = path.Trim('/').Split('/');
+        if (parts.Length != 2)
+        {
+            return false;
+        }
+
+        var method = (parts[0], parts[1]);
+        if (ResumedStreams.Contains(method))
+        {
+            return false;
+        }
+
+        return code == StatusCode.ResourceExhausted || (code == StatusCode.Unavailable && IdempotentMethods.Contains(method));
+    }
+
     /// <summary>The service config for a channel with these options.</summary>
     public static ServiceConfig CreateServiceConfig(MediaMeshClientOptions options)
     {

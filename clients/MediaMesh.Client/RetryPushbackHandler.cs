@@ -28,8 +28,15 @@ public sealed class RetryPushbackHandler : DelegatingHandler
             return response;
         }
 
-        var status = statuses.FirstOrDefault();
-        if (status is not ("8" or "14"))
+        var status = statuses.FirstOrDefault() switch
+        {
+            "8" => Grpc.Core.StatusCode.ResourceExhausted,
+            "14" => Grpc.Core.StatusCode.Unavailable,
+            _ => (Grpc.Core.StatusCode?)null,
+        };
+
+        // gRPC retries any call that carries a pushback, whatever its code: only hint calls the policy may repeat.
+        if (status is not { } code || !RetryPolicy.MayRetry(request.RequestUri?.AbsolutePath ?? string.Empty, code))
         {
             return response;
         }
