@@ -13,7 +13,7 @@ public sealed class CliRunner(string gateway, string? apiKey = null)
 
     public string Gateway { get; } = gateway;
 
-    public async Task<(int Exit, string Out, string Error)> RunAsync(string input, params string[] args)
+    public async Task<(int Exit, string Out, string Error)> RunWithInputAsync(string input, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -29,7 +29,7 @@ public sealed class CliRunner(string gateway, string? apiKey = null)
         return (exit, output.ToString(), error.ToString());
     }
 
-    public Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => RunAsync(string.Empty, args);
+    public Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => RunWithInputAsync(string.Empty, args);
 
     /// <summary>Runs with --json and parses stdout.</summary>
     public async Task<JsonNode> JsonAsync(params string[] args)
@@ -58,7 +58,7 @@ public sealed class CliTests(ClientMesh mesh)
     {
         var member = await mesh.NewMemberAsync();
         var cli = new CliRunner(mesh.GatewayAddress.ToString());
-        var (exit, output, error) = await cli.RunAsync(member.ApiKey + "\n", "login", "--gateway", mesh.GatewayAddress.ToString(), "--profile", "newsroom", "--key-stdin");
+        var (exit, output, error) = await cli.RunWithInputAsync(member.ApiKey + "\n", "login", "--gateway", mesh.GatewayAddress.ToString(), "--profile", "newsroom", "--key-stdin");
         Assert.True(exit == 0, error);
         Assert.DoesNotContain(member.ApiKey, output + error, StringComparison.Ordinal);
         if (!OperatingSystem.IsWindows())
@@ -75,7 +75,7 @@ public sealed class CliTests(ClientMesh mesh)
         Assert.Null(profiles[0]!["apiKey"]);
 
         // A wrong key is refused and not stored.
-        var (badExit, _, badError) = await cli.RunAsync("mmk_wrong\n", "login", "--gateway", mesh.GatewayAddress.ToString(), "--profile", "bad", "--key-stdin");
+        var (badExit, _, badError) = await cli.RunWithInputAsync("mmk_wrong\n", "login", "--gateway", mesh.GatewayAddress.ToString(), "--profile", "bad", "--key-stdin");
         Assert.Equal(ExitCodes.Unauthenticated, badExit);
         Assert.Contains("UNAUTHENTICATED", badError, StringComparison.Ordinal);
         Assert.DoesNotContain("\"bad\"", await File.ReadAllTextAsync(cli.ConfigPath), StringComparison.Ordinal);
@@ -175,7 +175,7 @@ public sealed class CliTests(ClientMesh mesh)
         var (exit, heatmap, _) = await taker.RunAsync("stats", "flow", "--by", "region");
         Assert.Equal(0, exit);
         Assert.Contains("Africa", heatmap, StringComparison.Ordinal);
-        Assert.Contains("Latin America & Caribbean", heatmap, StringComparison.Ordinal);
+        Assert.Contains("Latin America", heatmap, StringComparison.Ordinal);
         Assert.Contains("total out", heatmap, StringComparison.Ordinal);
         var reciprocity = await owner.JsonAsync("stats", "reciprocity");
         Assert.NotEmpty(reciprocity.AsArray());

@@ -30,6 +30,9 @@ public sealed class ClientMeshCollection : ICollectionFixture<ClientMesh>;
 /// </summary>
 public sealed class CuttingHandler(string methodSuffix, long cutAfterBytes, bool cutResponse, int cuts = 1) : DelegatingHandler(new SocketsHttpHandler())
 {
+    /// <summary>Awaited before a request is cut (e.g. until the server has stored what it received).</summary>
+    public Func<Task>? BeforeCut { get; init; }
+
     private readonly int _cuts = cuts;
     private int _remainingCuts = cuts;
     private int _calls;
@@ -49,7 +52,13 @@ public sealed class CuttingHandler(string methodSuffix, long cutAfterBytes, bool
         var cut = matches && Interlocked.Decrement(ref _remainingCuts) >= 0;
         if (cut && !cutResponse && request.Content is { } content)
         {
-            request.Content = new CutContent(content, cutAfterBytes);
+            var replaced = new CutContent(content, cutAfterBytes, BeforeCut);
+            foreach (var header in content.Headers)
+            {
+                replaced.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            request.Content = replaced;
         }
 
         var response = await base.SendAsync(request, cancellationToken);
@@ -68,10 +77,10 @@ public sealed class CuttingHandler(string methodSuffix, long cutAfterBytes, bool
         return response;
     }
 
-    private sealed class CutContent(HttpContent inner, long limit) : HttpContent
+    private sealed class CutContent(HttpContent inner, long limit, Func<Task>? beforeCut) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-            await inner.CopyToAsync(new CutStream(stream, limit, writing: true));
+            await inner.CopyToAsync(new CutStream(stream, limit, writing: true, beforeCut));
 
         protected override bool TryComputeLength(out long length)
         {
@@ -82,7 +91,7 @@ public sealed class CuttingHandler(string methodSuffix, long cutAfterBytes, bool
 }
 
 /// <summary>Passes bytes through until the limit, then fails as a broken connection does.</summary>
-public sealed class CutStream(Stream inner, long limit, bool writing = false) : Stream
+public sealed class CutStream(Stream inner, long limit, bool writing = false, Func<Task>? beforeCut = null) : Stream
 {
     private long _passed;
 
@@ -128,6 +137,11 @@ public sealed class CutStream(Stream inner, long limit, bool writing = false) : 
 
         if (allowed < buffer.Length)
         {
+            if (beforeCut is not null)
+            {
+                await beforeCut();
+            }
+
             throw new IOException("connection cut by the test");
         }
     }

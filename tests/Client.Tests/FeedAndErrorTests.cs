@@ -126,7 +126,11 @@ public sealed class FeedAndErrorTests(ClientMesh mesh)
         using var client = mesh.Client(member.ApiKey);
         var denied = await Assert.ThrowsAsync<MediaMeshException>(() => client.Organizations.CreateOrganizationAsync(new CreateOrganizationRequest
         {
-            Organization = new Organization { Kind = OrganizationKind.Broadcaster, CountryCode = "KE", Names = { new LocalizedText { Language = "en", Text = "X", Original = true } } },
+            Organization = new Organization
+            {
+                Kind = OrganizationKind.Broadcaster, CountryCode = "KE", WorkingLanguages = { "en" },
+                Names = { new LocalizedText { Language = "en", Text = "Not allowed", Original = true } },
+            },
         }).ResponseAsync);
         Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, denied.StatusCode);
 

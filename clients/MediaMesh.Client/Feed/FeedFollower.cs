@@ -81,7 +81,8 @@ public sealed class FeedFollower(MediaMeshClient client, FeedFollowOptions optio
                     inHandler = true;
                     await handle(e, cancellationToken).ConfigureAwait(false);
                     inHandler = false;
-                    await store.SaveAsync(e.Cursor, cancellationToken).ConfigureAwait(false);
+                    // The event is processed: its cursor is kept even if the caller is stopping right now.
+                    await store.SaveAsync(e.Cursor, CancellationToken.None).ConfigureAwait(false);
                     cursor = e.Cursor;
                     idle.Progressed();
                 }
