@@ -7,14 +7,36 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace MediaMesh.Initiatives.Persistence;
 
-public sealed class InitiativeDbContext(DbContextOptions<InitiativeDbContext> options) : DbContext(options)
+/// <summary>The service's model; on SQLite this type itself, on PostgreSQL <see cref="PostgresInitiativeDbContext"/>.</summary>
+public class InitiativeDbContext : DbContext
 {
+    public InitiativeDbContext(DbContextOptions<InitiativeDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the provider's subclass, which brings its own options type and migrations.</summary>
+    protected InitiativeDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     public DbSet<Initiative> Initiatives => Set<Initiative>();
     public DbSet<Signature> Signatures => Set<Signature>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>
+    /// Holds the initiative against transitions (conclude, withdraw) until the current transaction ends, so
+    /// a signature is judged on the state it is written under. SQLite: the transaction already holds the
+    /// database's write lock (BEGIN IMMEDIATE). Signers do not block one another.
+    /// </summary>
+    public virtual Task HoldForSigningAsync(string initiativeId, CancellationToken ct) =>
+        Database.CurrentTransaction is null
+            ? throw new InvalidOperationException("An initiative is held for signing inside a transaction.")
+            : Task.CompletedTask;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
