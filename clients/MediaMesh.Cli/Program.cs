@@ -1,0 +1,3 @@
+using MediaMesh.Cli;
+
+return await CliApp.RunAsync(args, CliContext.FromConsole());
