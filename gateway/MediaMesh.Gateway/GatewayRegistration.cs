@@ -106,6 +106,7 @@ public static class GatewayRegistration
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });
+        app.MapFallback("{**path}", UnknownPath.InvokeAsync);
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using MediaMesh.Gateway.Errors;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace MediaMesh.Gateway.Proxy;
@@ -17,6 +18,13 @@ public static class ProxyErrorMiddleware
         var error = context.Features.Get<IForwarderErrorFeature>();
         if (error is null || context.Response.HasStarted)
         {
+            return;
+        }
+
+        if (context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true)
+        {
+            // The gateway's own limit (UnaryCallTimeout) ended the call; YARP saw only a cancellation.
+            await GrpcErrorResponse.WriteAsync(context, StatusCode.DeadlineExceeded, "The call took longer than the gateway allows for a unary call.");
             return;
         }
 
