@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Instrumentation.Http;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
 using Organization = MediaMesh.Contracts.Organization.V1;
 
 namespace MediaMesh.Gateway;
@@ -47,7 +48,10 @@ public static class GatewayRegistration
         builder.AddMediaMeshGrpcClient<Organization.CredentialService.CredentialServiceClient>(
             PublicServices.OrganizationCluster, "mediamesh.organization.v1.CredentialService", "ResolveApiKey");
 
-        services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(transforms => transforms.AddResponseTransform(KeepBackendResponse));
+        services.AddSingleton<Yarp.ReverseProxy.Health.IPassiveHealthCheckPolicy, GrpcAwarePassiveHealthPolicy>();
         services.AddSingleton<IForwarderHttpClientFactory, BackendHttpClientFactory>();
         services.AddOrganizationRateLimiting();
         services.AddRequestTimeouts();
@@ -111,6 +115,17 @@ public static class GatewayRegistration
     }
 
     public static string BackendCheckName(string cluster) => "backend-" + cluster;
+
+    /// <summary>Keeps the backend's response (and so its grpc-status) for <see cref="ProxyErrorMiddleware"/>.</summary>
+    private static ValueTask KeepBackendResponse(Yarp.ReverseProxy.Transforms.ResponseTransformContext transform)
+    {
+        if (transform.ProxyResponse is not null && transform.HttpContext.Features.Get<ForwardedCall>() is { } call)
+        {
+            call.BackendResponse = transform.ProxyResponse;
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     private static bool HasUsableKey(InternalTokenOptions options)
     {

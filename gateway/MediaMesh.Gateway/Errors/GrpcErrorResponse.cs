@@ -29,13 +29,58 @@ public static class GrpcErrorResponse
         context.Request.ContentType?.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase) == true;
 
     public static Task WriteAsync(HttpContext context, StatusCode code, string message, IMessage? detail = null) =>
-        WriteAsync(context, code, message, detail, retryAfter: null);
+        TryWriteAsync(context, code, message, detail, retryAfter: null);
 
     /// <summary>A refusal the caller should retry: google.rpc.RetryInfo and a retry-after header (whole seconds, at least 1).</summary>
     public static Task WriteRetryLaterAsync(HttpContext context, StatusCode code, string message, TimeSpan retryAfter) =>
-        WriteAsync(context, code, message, new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }, retryAfter);
+        TryWriteRetryLaterAsync(context, code, message, retryAfter);
 
-    private static Task WriteAsync(HttpContext context, StatusCode code, string message, IMessage? detail, TimeSpan? retryAfter)
+    /// <summary>Writes the refusal; false if the response was too far gone for a status (the stream was aborted).</summary>
+    public static Task<bool> TryWriteAsync(HttpContext context, StatusCode code, string message) =>
+        TryWriteAsync(context, code, message, detail: null, retryAfter: null);
+
+    public static Task<bool> TryWriteRetryLaterAsync(HttpContext context, StatusCode code, string message, TimeSpan retryAfter) =>
+        TryWriteAsync(context, code, message, new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }, retryAfter);
+
+    /// <summary>
+    /// Gives a gRPC or gRPC-Web call the status its backend had already sent, byte for byte (YARP
+    /// drops it when a later read or write of the call fails): trailers-only if nothing has been
+    /// sent yet, trailers of a started native gRPC response otherwise.
+    /// </summary>
+    public static bool WriteBackendStatus(HttpContext context, Proxy.BackendGrpcStatus status)
+    {
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            if (IsGrpcWeb(context) || !response.SupportsTrailers())
+            {
+                return false;
+            }
+
+            response.AppendTrailer("grpc-status", status.Code);
+            AppendIfPresent(response.AppendTrailer, "grpc-message", status.Message);
+            AppendIfPresent(response.AppendTrailer, "grpc-status-details-bin", status.DetailsBin);
+            return true;
+        }
+
+        response.Clear();
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = IsGrpcWeb(context) ? context.Request.ContentType : "application/grpc";
+        response.Headers["grpc-status"] = status.Code;
+        AppendIfPresent((name, value) => response.Headers[name] = value, "grpc-message", status.Message);
+        AppendIfPresent((name, value) => response.Headers[name] = value, "grpc-status-details-bin", status.DetailsBin);
+        return true;
+    }
+
+    private static void AppendIfPresent(Action<string, Microsoft.Extensions.Primitives.StringValues> append, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            append(name, value);
+        }
+    }
+
+    private static async Task<bool> TryWriteAsync(HttpContext context, StatusCode code, string message, IMessage? detail, TimeSpan? retryAfter)
     {
         var status = new Status { Code = (int)code, Message = message };
         if (detail is not null)
@@ -56,12 +101,12 @@ public static class GrpcErrorResponse
                     response.AppendTrailer("grpc-status-details-bin", Convert.ToBase64String(status.ToByteArray()).TrimEnd('='));
                 }
 
-                return Task.CompletedTask;
+                return true;
             }
 
-            // Too late for a status: the best the gateway can do is end the stream abruptly.
+            // Too late for a status (gRPC-Web or REST body under way): end the stream abruptly.
             context.Abort();
-            return Task.CompletedTask;
+            return false;
         }
 
         response.Clear();
@@ -81,14 +126,15 @@ public static class GrpcErrorResponse
                 response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');
             }
 
-            return Task.CompletedTask;
+            return true;
         }
 
         response.StatusCode = HttpStatusFor(code);
         response.ContentType = "application/json";
         // Not RequestAborted: a refusal for a timed-out call is written after the timeout cancelled
         // that token. The body is small and Kestrel ends the write itself if the client has gone.
-        return response.WriteAsync(StatusJson.Format(status), CancellationToken.None);
+        await response.WriteAsync(StatusJson.Format(status), CancellationToken.None);
+        return true;
     }
 
     /// <summary>The HTTP status of a gRPC code, as JSON transcoding and Google's API gateways map it.</summary>
