@@ -45,6 +45,8 @@ public static class GatewayRegistration
         services.AddSingleton<InternalTokenIssuer>();
         services.AddMemoryCache();
         services.AddTransient<ApiKeyResolver>();
+        services.AddSingleton<KeyResolutionFlights>();
+        services.AddSingleton<AddressRefusalLimiter>();
         builder.AddMediaMeshGrpcClient<Organization.CredentialService.CredentialServiceClient>(
             PublicServices.OrganizationCluster, "mediamesh.organization.v1.CredentialService", "ResolveApiKey");
 
