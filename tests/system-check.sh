@@ -66,16 +66,18 @@ check "dashboard answers" wait_for http://localhost:18888/ 30
 grpc() { "$buf" curl --protocol grpc --http2-prior-knowledge --timeout 20s "$@"; }
 authed() { grpc -H "authorization: Bearer $key" "$@"; }
 
-# Ready is not warm: the first calls compile queries and open connections. Wait until a member call
-# through the gateway answers (a freshly started suite may say UNAVAILABLE, "retry shortly").
+# The gateway's readiness says only that the gateway can serve; grpc.health.v1 service "" through it
+# says every backend is healthy. And ready is not warm: the first calls compile queries and open
+# connections. Wait for both (a freshly started suite may say UNAVAILABLE, "retry shortly").
 warm() {
   for _ in $(seq 1 30); do
-    authed -d "{\"id\":\"$org\"}" http://localhost:5100/mediamesh.organization.v1.OrganizationService/GetOrganization >/dev/null 2>&1 && return 0
+    grpc -d '{"service": ""}' http://localhost:5100/grpc.health.v1.Health/Check 2>/dev/null | grep -q '"SERVING"' &&
+      authed -d "{\"id\":\"$org\"}" http://localhost:5100/mediamesh.organization.v1.OrganizationService/GetOrganization >/dev/null 2>&1 && return 0
     sleep 2
   done
   return 1
 }
-check "a member call through the gateway answers" warm
+check "every backend serving and a member call through the gateway answers" warm
 
 services=$(grpc --list-services http://localhost:5100 2>&1)
 check "reflection through the gateway lists every public service" bash -c '

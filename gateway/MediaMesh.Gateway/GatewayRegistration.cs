@@ -74,9 +74,13 @@ public static class GatewayRegistration
 
         services.AddGrpc();
         services.AddGatewayReflection();
+        // /health/ready (checks tagged "live" or "ready") says the gateway can serve: it started, so its
+        // options and proxy configuration are valid. The backend checks are tagged "backend" only, so
+        // one backend down never makes the gateway unready (an orchestrator would pull every gateway).
+        // grpc.health.v1: service "" = the gateway and every cluster, each public service = its cluster.
         var health = services.AddGrpcHealthChecks(o =>
         {
-            o.Services.Map(string.Empty, r => r.Tags.Contains("live") || r.Tags.Contains("backend"));
+            o.Services.Map(string.Empty, r => r.Tags.Contains("live") || r.Tags.Contains("ready") || r.Tags.Contains("backend"));
             foreach (var (descriptor, cluster) in PublicServices.All)
             {
                 o.Services.Map(descriptor.FullName, r => r.Name == BackendCheckName(cluster));
@@ -84,7 +88,7 @@ public static class GatewayRegistration
         });
         foreach (var cluster in PublicServices.Clusters)
         {
-            health.AddTypeActivatedCheck<BackendHealthCheck>(BackendCheckName(cluster), failureStatus: null, tags: ["ready", "backend"], args: cluster);
+            health.AddTypeActivatedCheck<BackendHealthCheck>(BackendCheckName(cluster), failureStatus: null, tags: ["backend"], args: cluster);
         }
 
         // YARP's active health probes would otherwise each start a trace of their own.

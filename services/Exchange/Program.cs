@@ -11,7 +11,7 @@ using OrgV1 = MediaMesh.Contracts.Organization.V1;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMediaMeshGrpcService("exchange");
-builder.AddMediaMeshDatabase<ExchangeDbContext>("exchange");
+builder.AddMediaMeshDatabase<ExchangeDbContext, PostgresExchangeDbContext>("exchange", postgres => postgres.AddHostedService<PostgresFeedListener>());
 builder.AddMediaMeshGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>(
     "organization", "mediamesh.organization.v1.OrganizationService", "GetOrganization", "BatchGetOrganizations");
 builder.AddMediaMeshGrpcClient<InitiativeV1.InitiativeService.InitiativeServiceClient>(
@@ -30,6 +30,11 @@ builder.Services.AddScoped<UsageLedger>();
 builder.Services.AddScoped<MediaLibrary>();
 
 var app = builder.Build();
+if (DatabaseMigration.IsCommand(args))
+{
+    return await app.RunCommandAsync<ExchangeDbContext>(Console.Out);
+}
+
 await app.MigrateDatabaseAsync<ExchangeDbContext>();
 
 app.UseAuthentication();
@@ -42,6 +47,7 @@ app.MapGrpcService<MediaGrpcService>();
 app.MapGrpcInfrastructure();
 app.MapDefaultEndpoints();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so in-process tests can host the service.</summary>
 public partial class Program;

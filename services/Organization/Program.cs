@@ -7,11 +7,16 @@ using MediaMesh.ServiceDefaults.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMediaMeshGrpcService("organization");
-builder.AddMediaMeshDatabase<OrganizationDbContext>("organization");
+builder.AddMediaMeshDatabase<OrganizationDbContext, PostgresOrganizationDbContext>("organization");
 builder.Services.AddScoped<OrganizationDirectory>();
 builder.Services.AddScoped<CoordinatorBootstrap>();
 
 var app = builder.Build();
+if (DatabaseMigration.IsCommand(args))
+{
+    return await app.RunCommandAsync<OrganizationDbContext>(Console.Out);
+}
+
 await app.MigrateDatabaseAsync<OrganizationDbContext>();
 if (BootstrapCommand.IsRequested(args))
 {

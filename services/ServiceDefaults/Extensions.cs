@@ -86,11 +86,15 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>HTTP liveness and readiness for curl and container health checks.</summary>
+    /// <summary>
+    /// HTTP liveness (checks tagged "live") and readiness (tagged "live" or "ready") for container
+    /// health checks and load balancers. A check with neither tag (the gateway's per-backend checks)
+    /// is reported only where it is mapped explicitly, e.g. in grpc.health.v1.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
-        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = _ => true }).AllowAnonymous();
+        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") || r.Tags.Contains("ready") }).AllowAnonymous();
         return app;
     }
 

@@ -1,7 +1,6 @@
 using Grpc.Core;
 using MediaMesh.Exchange.Persistence;
 using MediaMesh.TestSupport;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using V1 = MediaMesh.Contracts.Exchange.V1;
@@ -93,25 +92,62 @@ public sealed class ExclusivityTests(ExchangeFixture f)
     }
 
     [Fact]
-    public async Task The_grant_transaction_takes_the_write_lock_when_it_begins()
+    public async Task A_grant_waits_for_the_offers_lock_and_then_judges_what_the_holder_committed()
     {
+        var offer = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer(rights: ExchangeFixture.Rights(V1.ApprovalMode.Auto, exclusive: true)));
         await using var scope = f.Exchange.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.LockOfferAsync(offer.Id, CancellationToken.None);
 
-        // Nothing was read or written yet; another connection still cannot start writing.
-        var other = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { DefaultTimeout = 1, Pooling = false };
-        await using var connection = new SqliteConnection(other.ToString());
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "BEGIN IMMEDIATE;";
-        var busy = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
-        Assert.Equal(5, busy.SqliteErrorCode); // SQLITE_BUSY
+        // While the lock is held (as by a kill being written), a grant of the same offer cannot be judged.
+        var request = Task.Run(() => f.Exchange.Licensing(f.Ghana).RequestLicenceAsync(ExchangeFixture.Ask(offer.Id, ["GH"])).ResponseAsync);
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        Assert.False(request.IsCompleted);
 
-        await transaction.RollbackAsync();
-        await command.ExecuteNonQueryAsync();
-        command.CommandText = "ROLLBACK;";
-        await command.ExecuteNonQueryAsync();
+        var stored = await db.Offers.Include(o => o.Tags).SingleAsync(o => o.Id == offer.Id);
+        stored.Kill("rights dispute", DateTime.UtcNow);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => request);
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains("killed", refused.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        var licences = await f.Exchange.Licensing(f.Kenya).ListLicencesAsync(new V1.ListLicencesRequest { Direction = V1.Direction.Incoming, OfferId = offer.Id });
+        Assert.Empty(licences.Licences);
+    }
+
+    [Fact]
+    public async Task A_kill_racing_approvals_never_leaves_an_active_licence_on_a_killed_offer()
+    {
+        const int Rounds = 12;
+        var rounds = new List<(V1.Offer Offer, V1.ContentRequest Request)>();
+        for (var i = 0; i < Rounds; i++)
+        {
+            var offer = await f.PublishAsync(f.Egypt, ExchangeFixture.NewOffer());
+            var asked = await f.Exchange.Licensing(f.India).RequestLicenceAsync(ExchangeFixture.Ask(offer.Id, ["IN"]));
+            rounds.Add((offer, asked.Request));
+        }
+
+        var owner = f.Exchange.Licensing(f.Egypt);
+        var offers = f.Exchange.Offers(f.Egypt);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var races = rounds.Select(r => Task.Run(async () =>
+        {
+            await gate.Task;
+            var approve = Outcome(() => owner.ApproveContentRequestAsync(new V1.ApproveContentRequestRequest { Id = r.Request.Id }).ResponseAsync);
+            var kill = Outcome(() => offers.KillOfferAsync(new V1.KillOfferRequest { Id = r.Offer.Id, Reason = "withdrawn by the source" }).ResponseAsync);
+            return (Approval: await approve, Kill: await kill);
+        })).ToArray();
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(races);
+
+        Assert.All(outcomes, o => Assert.Null(o.Kill));
+        Assert.All(outcomes, o => Assert.True(o.Approval is null || o.Approval.StatusCode == StatusCode.FailedPrecondition, o.Approval?.ToString()));
+        var held = await f.Exchange.Licensing(f.India).ListLicencesAsync(new V1.ListLicencesRequest { Direction = V1.Direction.Outgoing, PageSize = 200 });
+        var ofRounds = held.Licences.Where(l => rounds.Any(r => r.Offer.Id == l.OfferId)).ToArray();
+        Assert.Equal(outcomes.Count(o => o.Approval is null), ofRounds.Length);
+        Assert.All(ofRounds, l => Assert.Equal(V1.LicenceState.Killed, l.State));
     }
 
     [Fact]

@@ -66,6 +66,72 @@ public sealed class FeedTests(ExchangeFixture f)
     }
 
     [Fact]
+    public async Task Subscribers_resuming_at_random_points_get_every_event_of_concurrent_writers_once_in_cursor_order()
+    {
+        const int Writers = 6;
+        const int OffersPerWriter = 6;
+        var subject = ExchangeFixture.UniqueSubject();
+        var filter = new V1.FeedFilter { Subjects = { subject } };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var owners = new List<string>();
+        for (var i = 0; i < Writers; i++)
+        {
+            owners.Add(await f.NewMemberAsync("KE"));
+        }
+
+        // Each writer publishes and corrects its own offers while the subscribers read: 2 events an offer.
+        var expected = new System.Collections.Concurrent.ConcurrentBag<(string OfferId, V1.FeedEventType Type)>();
+        var writing = owners.Select(owner => Task.Run(async () =>
+        {
+            var offers = f.Exchange.Offers(owner);
+            for (var i = 0; i < OffersPerWriter; i++)
+            {
+                var published = await ExchangeFixture.PublishAsync(f.Exchange, owner, ExchangeFixture.NewOffer(subject));
+                expected.Add((published.Id, V1.FeedEventType.New));
+                var fix = published.Clone();
+                fix.Slugline = "0421-FLOODS-KENYA/fix";
+                await offers.CorrectOfferAsync(new V1.CorrectOfferRequest { Offer = fix, UpdateMask = FieldMask.FromString("slugline"), CorrectionNote = "fix" });
+                expected.Add((published.Id, V1.FeedEventType.Corrected));
+            }
+        })).ToArray();
+        const int Total = Writers * OffersPerWriter * 2;
+
+        var subscribers = Enumerable.Range(0, 4).Select(seed => Task.Run(async () =>
+        {
+            var random = new Random(seed);
+            var received = new List<V1.FeedEvent>();
+            var catalogue = f.Exchange.Catalogue(f.India);
+            long cursor = 0;
+            while (received.Count < Total)
+            {
+                // Read a random number of events, drop the connection, resume from the last cursor seen.
+                var take = random.Next(1, 12);
+                var request = cursor == 0 ? new V1.SubscribeFeedRequest { FromBeginning = true, Filter = filter } : new V1.SubscribeFeedRequest { AfterCursor = cursor, Filter = filter };
+                using var call = catalogue.SubscribeFeed(request, cancellationToken: timeout.Token);
+                var batch = await ReadAsync(call, e => e.Count == take || received.Count + e.Count == Total, timeout.Token);
+                received.AddRange(batch);
+                cursor = batch.Count > 0 ? batch[^1].Cursor : cursor;
+            }
+
+            return received;
+        })).ToArray();
+
+        await Task.WhenAll(writing);
+        var results = await Task.WhenAll(subscribers);
+        var want = expected.Select(e => $"{e.OfferId}/{e.Type}").Order(StringComparer.Ordinal).ToArray();
+        foreach (var received in results)
+        {
+            Assert.Equal(want, received.Select(e => $"{e.Offer.Id}/{e.Type}").Order(StringComparer.Ordinal).ToArray());
+            Assert.True(received.Zip(received.Skip(1)).All(p => p.First.Cursor < p.Second.Cursor), "cursors must strictly increase");
+        }
+
+        // A subscriber that only joins now, from the beginning, reads the same log.
+        using var late = f.Exchange.Catalogue(f.India).SubscribeFeed(new V1.SubscribeFeedRequest { FromBeginning = true, Filter = filter }, cancellationToken: timeout.Token);
+        var replay = await ReadAsync(late, e => e.Count == Total, timeout.Token);
+        Assert.Equal(results[0].Select(e => e.Cursor), replay.Select(e => e.Cursor));
+    }
+
+    [Fact]
     public async Task A_member_is_not_told_about_items_its_country_may_not_use()
     {
         var subject = ExchangeFixture.UniqueSubject();

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Net;
 using Grpc.Core;
+using Grpc.Health.V1;
 using MediaMesh.TestSupport;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace MediaMesh.Gateway.Tests;
 
@@ -60,6 +63,59 @@ public sealed class BackendAvailabilityTests
         var clock = Stopwatch.StartNew();
         await GrpcAssert.Refused(StatusCode.Unavailable, () => client.GetInitiativeAsync(new Contracts.Initiative.V1.GetInitiativeRequest { Id = "ini_x" }));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"UNAVAILABLE took {clock.Elapsed}");
+    }
+}
+
+/// <summary>
+/// The gateway's /health/ready says the gateway can serve, whatever its backends do; each backend's
+/// health is in grpc.health.v1. An orchestrator must not pull every gateway because one service is down.
+/// </summary>
+public sealed class GatewayReadinessTests
+{
+    [Fact]
+    public async Task Readiness_stays_healthy_with_a_backend_down_while_grpc_health_says_that_service_is_not_serving()
+    {
+        var organization = new OrganizationServiceHost();
+        organization.StartServer();
+        // Initiative and exchange point at closed ports: those backends are down from the start.
+        await using var gateway = new GatewayHost(new Dictionary<string, string> { ["organization"] = organization.Address });
+        var health = new Health.HealthClient(gateway.Grpc(null));
+        using var http = gateway.Rest(null);
+
+        var serving = await WaitForStatusAsync(health, "mediamesh.organization.v1.OrganizationService", ServingStatus.Serving);
+        Assert.Equal(ServingStatus.Serving, serving);
+        Assert.Equal(ServingStatus.NotServing, await WaitForStatusAsync(health, "mediamesh.initiative.v1.InitiativeService", ServingStatus.NotServing));
+        Assert.Equal(ServingStatus.NotServing, await WaitForStatusAsync(health, "mediamesh.exchange.v1.OfferService", ServingStatus.NotServing));
+        Assert.Equal(ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
+
+        using (var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        // The last backend goes down as well: still ready, and grpc.health.v1 follows the backend.
+        await organization.DisposeAsync();
+        Assert.Equal(ServingStatus.NotServing, await WaitForStatusAsync(health, "mediamesh.organization.v1.OrganizationService", ServingStatus.NotServing));
+        using (var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        using var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+
+    private static async Task<ServingStatus> WaitForStatusAsync(Health.HealthClient health, string service, ServingStatus wanted)
+    {
+        // Active probes run every second in these tests; a passive failure takes a destination out at once.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        ServingStatus status;
+        while ((status = (await health.CheckAsync(new HealthCheckRequest { Service = service })).Status) != wanted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        return status;
     }
 }
 

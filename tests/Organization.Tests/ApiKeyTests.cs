@@ -31,7 +31,7 @@ public sealed class ApiKeyTests(OrganizationHost host) : IClassFixture<Organizat
     public async Task The_secret_is_returned_once_and_only_its_hash_is_stored()
     {
         var org = await host.CreateActiveAsync(OrganizationHost.Unique("Key Owner"));
-        var expires = Timestamp.FromDateTime(DateTime.UtcNow.AddDays(30));
+        var expires = new Timestamp { Seconds = DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeSeconds(), Nanos = 250_000_000 };
         var created = await host.ClientAs(org.Id).CreateApiKeyAsync(new V1.CreateApiKeyRequest
         {
             OrganizationId = org.Id, DisplayName = "  newsroom ingest ", ExpireTime = expires,

@@ -25,7 +25,8 @@ public sealed class CredentialResolutionTests(OrganizationHost host) : IClassFix
     [Fact]
     public async Task A_fresh_key_resolves_to_its_organisation_and_records_its_use()
     {
-        var expires = Timestamp.FromDateTime(DateTime.UtcNow.AddDays(1));
+        // Sent to the nanosecond; kept (on every provider) to the microsecond.
+        var expires = new Timestamp { Seconds = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds(), Nanos = 123_456_789 };
         var (org, key) = await OrgWithKeyAsync(expires);
 
         var resolved = await ResolveAsync(key.Secret);
@@ -34,7 +35,7 @@ public sealed class CredentialResolutionTests(OrganizationHost host) : IClassFix
         Assert.Equal(org.Id, resolved.OrganizationId);
         Assert.Equal(V1.OrganizationRole.Member, resolved.Role);
         Assert.Equal(V1.OrganizationStatus.Active, resolved.Status);
-        Assert.Equal(expires, resolved.ExpireTime);
+        Assert.Equal(new Timestamp { Seconds = expires.Seconds, Nanos = 123_456_000 }, resolved.ExpireTime);
         var listed = Assert.Single((await host.ClientAs(org.Id).ListApiKeysAsync(new V1.ListApiKeysRequest { OrganizationId = org.Id })).ApiKeys);
         Assert.NotNull(listed.LastUseTime);
         Assert.True(listed.LastUseTime >= listed.CreateTime);

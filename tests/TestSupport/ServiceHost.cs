@@ -12,7 +12,9 @@ namespace MediaMesh.TestSupport;
 
 /// <summary>
 /// One MediaMesh service hosted in-process on the ASP.NET Core test server, with its own temporary
-/// SQLite data folder and the internal-token key the tests sign with. Dispose deletes the data.
+/// data folder (SQLite files, media) and the internal-token key the tests sign with. On PostgreSQL
+/// (<see cref="UsePostgres"/>, or every host when <c>MEDIAMESH_TEST_DATABASE=postgres</c>) it gets a
+/// fresh database of its own on the run's server. Dispose deletes the data.
 /// </summary>
 public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
     where TProgram : class
@@ -28,9 +30,54 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
         Directory.CreateDirectory(DataDirectory);
         _settings["MediaMesh:DataDirectory"] = DataDirectory;
         _settings["MediaMesh:InternalToken:SigningKey"] = SigningKey;
+        if (TestPostgres.EveryHost)
+        {
+            UsePostgres();
+        }
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The PostgreSQL database of this host, when it runs on PostgreSQL.</summary>
+    public string? PostgresConnectionString { get; private set; }
+
+    /// <summary>Runs this host on a new PostgreSQL database (skips the test when no server can be had).</summary>
+    public ServiceHost<TProgram> UsePostgres()
+    {
+        if (PostgresConnectionString is null)
+        {
+            PostgresConnectionString = TestPostgres.CreateDatabaseAsync().GetAwaiter().GetResult();
+            _ownsDatabase = true;
+            ConnectTo(PostgresConnectionString);
+        }
+
+        return this;
+    }
+
+    /// <summary>Runs this host on the given PostgreSQL database, e.g. as a second replica of another host (the database is not dropped).</summary>
+    public ServiceHost<TProgram> UsePostgres(string connectionString)
+    {
+        if (_ownsDatabase && PostgresConnectionString is { } own)
+        {
+            TestPostgres.DropDatabaseAsync(own).GetAwaiter().GetResult();
+        }
+
+        _ownsDatabase = false;
+        PostgresConnectionString = connectionString;
+        ConnectTo(connectionString);
+        return this;
+    }
+
+    private bool _ownsDatabase;
+
+    private void ConnectTo(string connectionString)
+    {
+        _settings["MediaMesh:Database:Provider"] = "Postgres";
+        foreach (var service in new[] { "organization", "initiative", "exchange" })
+        {
+            _settings[$"ConnectionStrings:{service}"] = connectionString;
+        }
+    }
 
     /// <summary>Sets a configuration value before the host starts.</summary>
     public ServiceHost<TProgram> WithSetting(string key, string? value)
@@ -85,6 +132,11 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
         base.Dispose(disposing);
         if (disposing)
         {
+            if (_ownsDatabase && PostgresConnectionString is { } database)
+            {
+                TestPostgres.DropDatabaseAsync(database).GetAwaiter().GetResult();
+            }
+
             try
             {
                 Directory.Delete(DataDirectory, recursive: true);

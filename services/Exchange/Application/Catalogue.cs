@@ -125,9 +125,7 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
         var allowed = db.OfferTags.Where(t => t.Kind == OfferTag.Allowed && (t.Value == country || t.Value == regionValue)).Select(t => t.OfferId);
         var denied = db.OfferTags.Where(t => t.Kind == OfferTag.Denied && (t.Value == country || t.Value == regionValue)).Select(t => t.OfferId);
 
-        // A licence's countries are a JSON array in one column: SQLite's json_each looks inside it.
-        var takenByOthers = db.Licences
-            .FromSql($"SELECT * FROM licences WHERE EXISTS (SELECT 1 FROM json_each(licences.Territories) WHERE json_each.value = {country})")
+        var takenByOthers = db.LicencesCovering(country)
             .Where(l => l.State == LicenceState.Active && l.LicenseeId != callerId && l.PeriodStart <= now && (l.PeriodEnd == null || l.PeriodEnd > now))
             .Select(l => l.OfferId);
         return rows.Where(o =>

@@ -30,7 +30,7 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
 
         // The call to the organization service comes first: the grant's write lock is never held across it.
         var requester = await members.RequireActiveAsync(caller.OrganizationId, ct);
-        await using var grant = await BeginGrantAsync(ct);
+        await using var grant = await BeginGrantAsync(offerId, ct);
         var offer = await db.Offers.AsNoTracking().SingleAsync(o => o.Id == offerId, ct);
         var now = Now;
         var decision = RightsPolicy.Decide(OfferTerms.Of(offer), ask, requester, await HoldsOfOthersAsync(offerId, requester.Id, ct), now);
@@ -92,7 +92,11 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
     /// <summary>Approves a pending request after judging it again: rights or exclusivity may have changed since it was made.</summary>
     public async Task<(ContentRequest Request, Licence Licence)> ApproveAsync(CallerIdentity caller, string id, string? etag, CancellationToken ct)
     {
-        await using var grant = await BeginGrantAsync(ct);
+        // The offer is locked before the request is read for the decision, so the request, the offer and
+        // the other licences are all read as the grant before this one left them.
+        var offerId = await db.ContentRequests.AsNoTracking().Where(r => r.Id == id).Select(r => r.OfferId).SingleOrDefaultAsync(ct)
+            ?? throw new ResourceNotFoundException("Content request", id);
+        await using var grant = await BeginGrantAsync(offerId, ct);
         var request = await FindForDecisionAsync(caller, id, etag, ct);
         var offer = await db.Offers.AsNoTracking().SingleAsync(o => o.Id == request.OfferId, ct);
         if (request.State == ContentRequestState.Pending)
@@ -170,13 +174,26 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
     }
 
     /// <summary>
-    /// The transaction a grant is judged and written in. EF's BeginTransactionAsync on SQLite issues
-    /// BEGIN IMMEDIATE (Microsoft.Data.Sqlite defers only when asked to): the database's write lock is
-    /// taken before the offer and its licences are read, so concurrent grants — other threads, other
-    /// instances on the same database — are judged one after another, each seeing the licences granted
-    /// before it. A waiting grant retries for the connection's timeout.
+    /// The transaction a grant is judged and written in, holding the offer's lock
+    /// (<see cref="ExchangeDbContext.LockOfferAsync"/>) before the offer and its licences are read: concurrent
+    /// grants and kills of one offer — other threads, other replicas — are judged one after another, each
+    /// seeing the licences granted before it, so two exclusive grants for one country and period cannot both
+    /// succeed (no write skew under READ COMMITTED), and no grant lands on a killed offer.
     /// </summary>
-    private Task<IDbContextTransaction> BeginGrantAsync(CancellationToken ct) => db.Database.BeginTransactionAsync(ct);
+    private async Task<IDbContextTransaction> BeginGrantAsync(string offerId, CancellationToken ct)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            await db.LockOfferAsync(offerId, ct);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
 
     private async Task<IReadOnlyList<LicenceHold>> HoldsOfOthersAsync(string offerId, string requesterId, CancellationToken ct) =>
         (await db.Licences.AsNoTracking()

@@ -92,7 +92,7 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         offer.Publish(owner, now);
         db.OfferVersions.Add(new OfferVersion(offer.Snapshot()));
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.New, string.Empty, now));
-        await SaveAndNotifyAsync(ct);
+        await SaveWithEventAsync(offer.Id, ct);
         return await ViewAsync(offer, ct);
     }
 
@@ -113,7 +113,7 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         offer.Correct(content, note, owner, now);
         db.OfferVersions.Add(new OfferVersion(offer.Snapshot()));
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.Corrected, note, now));
-        await SaveAndNotifyAsync(ct);
+        await SaveWithEventAsync(offer.Id, ct);
         return await ViewAsync(offer, ct);
     }
 
@@ -123,16 +123,17 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         var now = Now;
         offer.Withdraw(reason, now);
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.Withdrawn, reason, now));
-        await SaveAndNotifyAsync(ct);
+        await SaveWithEventAsync(offer.Id, ct);
         return await ViewAsync(offer, ct);
     }
 
     /// <summary>Kills the offer and every licence of it; the kill event reaches licensees through the feed.</summary>
     public async Task<OfferView> KillAsync(CallerIdentity caller, string id, string? etag, string reason, CancellationToken ct)
     {
-        // Under the write lock (BEGIN IMMEDIATE), as grants are: no licence can be granted between
-        // reading the active licences and killing them.
+        // Under the offer's lock, as grants are: no licence can be granted between reading the active
+        // licences and killing them, and a grant waiting for the lock then sees the offer killed.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.LockOfferAsync(id, ct);
         var offer = await FindForChangeAsync(caller, id, etag, "kill an offer", ct);
         var now = Now;
         offer.Kill(reason, now);
@@ -143,6 +144,7 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         }
 
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.Killed, reason, now));
+        await db.PrepareEventAppendAsync(ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         notifier.Signal();
@@ -209,9 +211,21 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         }
     }
 
-    private async Task SaveAndNotifyAsync(CancellationToken ct)
+    /// <summary>
+    /// Saves an offer change and its feed event in one transaction under the offer's lock (a grant being
+    /// judged on the old terms finishes first; the offer's etag refuses a change made meanwhile) and the
+    /// event log's append order. The calls to other services happened before: no lock is held across them.
+    /// </summary>
+    private async Task SaveWithEventAsync(string offerId, CancellationToken ct)
     {
-        await db.SaveChangesAsync(ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.LockOfferAsync(offerId, ct);
+            await db.PrepareEventAppendAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
         notifier.Signal();
     }
 

@@ -7,8 +7,20 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace MediaMesh.Exchange.Persistence;
 
-public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> options) : DbContext(options)
+/// <summary>The service's model; on SQLite this type itself, on PostgreSQL <see cref="PostgresExchangeDbContext"/>.</summary>
+public class ExchangeDbContext : DbContext
 {
+    public ExchangeDbContext(DbContextOptions<ExchangeDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the provider's subclass, which brings its own options type and migrations.</summary>
+    protected ExchangeDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Offer> Offers => Set<Offer>();
     public DbSet<OfferTag> OfferTags => Set<OfferTag>();
     public DbSet<OfferVersion> OfferVersions => Set<OfferVersion>();
@@ -17,6 +29,30 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
     public DbSet<Licence> Licences => Set<Licence>();
     public DbSet<UsageReport> UsageReports => Set<UsageReport>();
     public DbSet<Rendition> Renditions => Set<Rendition>();
+
+    /// <summary>Licences whose territories (a JSON array of country codes) include <paramref name="country"/>.</summary>
+    public virtual IQueryable<Licence> LicencesCovering(string country) =>
+        Licences.FromSql($"SELECT * FROM licences WHERE EXISTS (SELECT 1 FROM json_each(licences.Territories) WHERE json_each.value = {country})");
+
+    /// <summary>
+    /// Makes the current transaction the only one changing the terms or licences of
+    /// <paramref name="offerId"/> until it ends, on every connection and replica: grants, kills and
+    /// corrections of one offer are judged one after another, each seeing what the one before committed.
+    /// SQLite: the transaction already holds the database's write lock (EF begins SQLite transactions with
+    /// BEGIN IMMEDIATE), so there is nothing more to take.
+    /// </summary>
+    public virtual Task LockOfferAsync(string offerId, CancellationToken ct) => RequireTransaction();
+
+    /// <summary>
+    /// Call in the transaction that appends a feed event, before saving it: events then commit in cursor
+    /// order, so a subscriber that has read cursor N can never later see a smaller cursor appear.
+    /// SQLite: one writer at a time already gives that order.
+    /// </summary>
+    public virtual Task PrepareEventAppendAsync(CancellationToken ct) => RequireTransaction();
+
+    protected Task RequireTransaction() => Database.CurrentTransaction is null
+        ? throw new InvalidOperationException("Offer and event-log locks are taken inside a transaction.")
+        : Task.CompletedTask;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -7,8 +7,20 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace MediaMesh.Initiatives.Persistence;
 
-public sealed class InitiativeDbContext(DbContextOptions<InitiativeDbContext> options) : DbContext(options)
+/// <summary>The service's model; on SQLite this type itself, on PostgreSQL <see cref="PostgresInitiativeDbContext"/>.</summary>
+public class InitiativeDbContext : DbContext
 {
+    public InitiativeDbContext(DbContextOptions<InitiativeDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the provider's subclass, which brings its own options type and migrations.</summary>
+    protected InitiativeDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     public DbSet<Initiative> Initiatives => Set<Initiative>();

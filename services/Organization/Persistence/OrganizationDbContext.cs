@@ -5,8 +5,20 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace MediaMesh.Organizations.Persistence;
 
-public sealed class OrganizationDbContext(DbContextOptions<OrganizationDbContext> options) : DbContext(options)
+/// <summary>The service's model; on SQLite this type itself, on PostgreSQL <see cref="PostgresOrganizationDbContext"/>.</summary>
+public class OrganizationDbContext : DbContext
 {
+    public OrganizationDbContext(DbContextOptions<OrganizationDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the provider's subclass, which brings its own options type and migrations.</summary>
+    protected OrganizationDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<UnionMembership> UnionMemberships => Set<UnionMembership>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();

@@ -4,6 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using MediaMesh.Common.Errors;
+using MediaMesh.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Status = Google.Rpc.Status;
@@ -130,6 +131,9 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return new Status { Code = (int)Code.DataLoss, Message = integrity.Message };
             case OperationCanceledException when context?.CancellationToken.IsCancellationRequested == true:
                 return new Status { Code = (int)Code.Cancelled, Message = "The call was cancelled." };
+            case var down when DatabaseFailure.IsUnavailable(down):
+                return WithDetail(Code.Unavailable, "The service's database is not reachable at the moment; retry later.",
+                    new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) });
             default:
                 var traceId = Activity.Current?.TraceId.ToString() ?? "none";
                 return WithDetail(Code.Internal, $"An internal error occurred. Trace id: {traceId}.",

@@ -13,7 +13,11 @@ public static class ProtoValueValidation
     private const long MaxTimestampSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
     private const int NanosPerSecond = 1_000_000_000;
 
-    /// <summary>The UTC time, or null if unset or invalid (then a violation of <paramref name="field"/> is added).</summary>
+    /// <summary>
+    /// The UTC time to the microsecond (the finest time PostgreSQL keeps, so a time stored and a time
+    /// compared with it are the same on every provider), or null if unset or invalid (then a violation of
+    /// <paramref name="field"/> is added).
+    /// </summary>
     public static DateTime? Timestamp(this RequestValidator v, Timestamp? time, string field)
     {
         if (time is null)
@@ -23,7 +27,7 @@ public static class ProtoValueValidation
 
         var valid = time.Seconds is >= MinTimestampSeconds and <= MaxTimestampSeconds && time.Nanos is >= 0 and < NanosPerSecond;
         v.Check(valid, field, "must be a valid timestamp between 0001-01-01 and 9999-12-31");
-        return valid ? time.ToDateTime() : null;
+        return valid ? ToMicroseconds(time.ToDateTime()) : null;
     }
 
     /// <summary>The length, or null if unset or invalid (not normalised or beyond ±10000 years).</summary>
@@ -40,4 +44,8 @@ public static class ProtoValueValidation
         v.Check(valid, field, "must be a valid duration (seconds and nanos of the same sign, at most 10000 years)");
         return valid ? duration.ToTimeSpan() : null;
     }
+
+    private static DateTime ToMicroseconds(DateTime time) => time.AddTicks(-(time.Ticks % TicksPerMicrosecond));
+
+    private const long TicksPerMicrosecond = TimeSpan.TicksPerMillisecond / 1000;
 }

@@ -1,31 +1,66 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace MediaMesh.ServiceDefaults.Persistence;
 
+/// <summary>The provider and connection a service runs on, for the few parts that talk to the database directly.</summary>
+public sealed record DatabaseSettings(string ServiceName, DatabaseProvider Provider, string ConnectionString);
+
 /// <summary>
 /// The one place that chooses a database provider. Configuration:
-/// MediaMesh:Database:Provider ("Sqlite", the embedded default), ConnectionStrings:{service} to
-/// override the connection, MediaMesh:DataDirectory for where SQLite files live (default ./data).
+/// MediaMesh:Database:Provider ("Sqlite", the embedded default, or "Postgres"), ConnectionStrings:{service}
+/// (required for Postgres; for SQLite it overrides the file), MediaMesh:DataDirectory for where SQLite
+/// files live (default ./data).
 /// </summary>
 public static class DatabaseRegistration
 {
-    public static IHostApplicationBuilder AddMediaMeshDatabase<TContext>(this IHostApplicationBuilder builder, string serviceName)
+    /// <summary>How long one database health probe may take before the service reports NOT_SERVING.</summary>
+    public static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Registers <typeparamref name="TContext"/> for the configured provider. On PostgreSQL the service
+    /// gets <typeparamref name="TPostgresContext"/> (same model, its own migrations and SQL) wherever it asks
+    /// for <typeparamref name="TContext"/>; <paramref name="postgresServices"/> adds what only PostgreSQL needs.
+    /// </summary>
+    public static IHostApplicationBuilder AddMediaMeshDatabase<TContext, TPostgresContext>(
+        this IHostApplicationBuilder builder, string serviceName, Action<IServiceCollection>? postgresServices = null)
         where TContext : DbContext
+        where TPostgresContext : TContext
     {
-        var provider = builder.Configuration["MediaMesh:Database:Provider"] ?? "Sqlite";
-        if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        var provider = DatabaseProviderConfiguration.Read(builder.Configuration);
+        var configured = builder.Configuration.GetConnectionString(serviceName);
+        string connectionString;
+        switch (provider)
         {
-            throw new InvalidOperationException($"MediaMesh:Database:Provider '{provider}' is not supported; use 'Sqlite'.");
+            case DatabaseProvider.Postgres:
+                connectionString = string.IsNullOrWhiteSpace(configured)
+                    ? throw new InvalidOperationException($"MediaMesh:Database:Provider is Postgres: set ConnectionStrings:{serviceName} (ConnectionStrings__{serviceName}).")
+                    : configured;
+                builder.Services.AddDbContext<TContext, TPostgresContext>(options => options.UseNpgsql(connectionString).AddInterceptors(MicrosecondTimes.Interceptor));
+                postgresServices?.Invoke(builder.Services);
+                break;
+            default:
+                connectionString = configured ?? DefaultSqlite(builder, serviceName);
+                builder.Services.AddDbContext<TContext>(options => options.UseSqlite(connectionString));
+                break;
         }
 
-        var connectionString = builder.Configuration.GetConnectionString(serviceName) ?? DefaultSqlite(builder, serviceName);
-        builder.Services.AddDbContext<TContext>(options => options.UseSqlite(connectionString));
-        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"{serviceName}-database", tags: ["ready"]);
+        builder.Services.AddSingleton(new DatabaseSettings(serviceName, provider, connectionString));
+        builder.Services.AddOptions<DatabaseMigrationOptions>().Bind(builder.Configuration.GetSection(DatabaseMigrationOptions.Section));
+
+        var checkName = $"{serviceName}-database";
+        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>(checkName, tags: ["ready"]);
+        builder.Services.Configure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => r.Name == checkName))
+            {
+                registration.Timeout = HealthCheckTimeout;
+            }
+        });
         return builder;
     }
 
@@ -40,18 +75,5 @@ public static class DatabaseRegistration
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-    }
-
-    /// <summary>Applies pending migrations (and turns on WAL for SQLite) before the service takes calls.</summary>
-    public static async Task MigrateDatabaseAsync<TContext>(this WebApplication app)
-        where TContext : DbContext
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        await db.Database.MigrateAsync();
-        if (db.Database.IsSqlite())
-        {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        }
     }
 }

@@ -1,7 +1,7 @@
 using MediaMesh.Common.Errors;
 using MediaMesh.Common.Geography;
 using MediaMesh.Organizations.Domain;
-using Org = MediaMesh.Organizations.Domain.Organization;
+using OrgRecord = MediaMesh.Organizations.Domain.Organization;
 
 namespace MediaMesh.Organization.Tests.Domain;
 
@@ -9,8 +9,8 @@ public sealed class OrganizationLifecycleRulesTests
 {
     private static readonly DateTime T0 = new(2025, 3, 1, 8, 0, 0, DateTimeKind.Utc);
 
-    internal static Org NewOrganization(string id = "org_a", string country = "KE", OrganizationKind kind = OrganizationKind.Broadcaster) =>
-        Org.Register(id, kind, [new LocalizedName("en", "Kenya Broadcasting Corporation", true), new LocalizedName("sw", "Shirika la Utangazaji", false)],
+    internal static OrgRecord NewOrganization(string id = "org_a", string country = "KE", OrganizationKind kind = OrganizationKind.Broadcaster) =>
+        OrgRecord.Register(id, kind, [new LocalizedName("en", "Kenya Broadcasting Corporation", true), new LocalizedName("sw", "Shirika la Utangazaji", false)],
             "KBC", country, ["en", "sw"], "https://kbc.example", "desk@kbc.example", T0);
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class OrganizationLifecycleRulesTests
     [Fact]
     public void Without_an_original_name_the_first_name_is_the_sort_key()
     {
-        var o = Org.Register("org_b", OrganizationKind.NewsAgency, [new LocalizedName("fr", "Agence Zeta", false), new LocalizedName("en", "Alpha Agency", false)],
+        var o = OrgRecord.Register("org_b", OrganizationKind.NewsAgency, [new LocalizedName("fr", "Agence Zeta", false), new LocalizedName("en", "Alpha Agency", false)],
             "", "SN", ["fr"], "", "", T0);
         Assert.Equal("agence zeta", o.SortName);
     }

@@ -1,6 +1,6 @@
 using MediaMesh.Common.Errors;
 using MediaMesh.Organizations.Domain;
-using Org = MediaMesh.Organizations.Domain.Organization;
+using OrgRecord = MediaMesh.Organizations.Domain.Organization;
 
 namespace MediaMesh.Organization.Tests.Domain;
 
@@ -8,7 +8,7 @@ public sealed class UnionMembershipRulesTests
 {
     private static readonly DateTime T0 = new(2025, 3, 1, 8, 0, 0, DateTimeKind.Utc);
 
-    private static Org ActiveUnion()
+    private static OrgRecord ActiveUnion()
     {
         var union = OrganizationLifecycleRulesTests.NewOrganization("org_union", "EG", OrganizationKind.BroadcastingUnion);
         union.Activate(T0);

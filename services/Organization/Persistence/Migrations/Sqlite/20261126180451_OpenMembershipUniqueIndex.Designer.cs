@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace MediaMesh.Organizations.Persistence.Migrations
+namespace MediaMesh.Organizations.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(OrganizationDbContext))]
     [Migration("20261126180451_OpenMembershipUniqueIndex")]

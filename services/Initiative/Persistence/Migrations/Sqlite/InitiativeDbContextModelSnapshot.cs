@@ -3,19 +3,16 @@ using System;
 using MediaMesh.Initiatives.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace MediaMesh.Initiatives.Persistence.Migrations
+namespace MediaMesh.Initiatives.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(InitiativeDbContext))]
-    [Migration("20261126175651_InitialCreate")]
-    partial class InitialCreate
+    partial class InitiativeDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");

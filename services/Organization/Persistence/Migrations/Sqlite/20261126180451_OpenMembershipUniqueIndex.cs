@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace MediaMesh.Organizations.Persistence.Migrations
+namespace MediaMesh.Organizations.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class OpenMembershipUniqueIndex : Migration

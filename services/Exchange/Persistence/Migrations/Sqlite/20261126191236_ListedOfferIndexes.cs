@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace MediaMesh.Exchange.Persistence.Migrations
+namespace MediaMesh.Exchange.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ListedOfferIndexes : Migration
