@@ -2,6 +2,7 @@ using Grpc.Core;
 using MediaMesh.TestSupport;
 using V1 = MediaMesh.Contracts.Exchange.V1;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
+using OrgV1 = MediaMesh.Contracts.Organization.V1;
 
 namespace MediaMesh.Exchange.Tests;
 
@@ -175,5 +176,54 @@ public sealed class LicensingTests(ExchangeFixture f)
         await GrpcAssert.Refused(StatusCode.FailedPrecondition, () => f.Exchange.Licensing(f.India).RequestLicenceAsync(ExchangeFixture.Ask(offer.Id, ["IN"])));
         var kept = (await f.Exchange.Licensing(f.Ghana).GetLicenceAsync(new V1.GetLicenceRequest { Id = licence.Id })).Licence;
         Assert.Equal(V1.LicenceState.Active, kept.State);
+    }
+
+    [Theory]
+    [InlineData("withdraw")]
+    [InlineData("kill")]
+    public async Task Pending_requests_are_closed_with_the_reason_when_the_offer_is_withdrawn_or_killed(string change)
+    {
+        var offer = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer());
+        var india = (await f.Exchange.Licensing(f.India).RequestLicenceAsync(ExchangeFixture.Ask(offer.Id, ["IN"]))).Request;
+        var brazil = (await f.Exchange.Licensing(f.Brazil).RequestLicenceAsync(ExchangeFixture.Ask(offer.Id, ["BR"]))).Request;
+        var offers = f.Exchange.Offers(f.Kenya);
+        if (change == "withdraw")
+        {
+            await offers.WithdrawOfferAsync(new V1.WithdrawOfferRequest { Id = offer.Id, Reason = "season ended" });
+        }
+        else
+        {
+            await offers.KillOfferAsync(new V1.KillOfferRequest { Id = offer.Id, Reason = "season ended" });
+        }
+
+        foreach (var (member, request) in new[] { (f.India, india), (f.Brazil, brazil) })
+        {
+            var closed = (await f.Exchange.Licensing(member).GetContentRequestAsync(new V1.GetContentRequestRequest { Id = request.Id })).Request;
+            Assert.Equal(V1.ContentRequestState.Declined, closed.State);
+            Assert.Contains(change == "withdraw" ? "withdrawn" : "killed", closed.DecisionReason, StringComparison.Ordinal);
+            Assert.Contains("season ended", closed.DecisionReason, StringComparison.Ordinal);
+            Assert.NotNull(closed.DecisionTime);
+        }
+
+        var late = await GrpcAssert.Refused(StatusCode.FailedPrecondition,
+            () => f.Exchange.Licensing(f.Kenya).ApproveContentRequestAsync(new V1.ApproveContentRequestRequest { Id = india.Id }).ResponseAsync);
+        Assert.Contains("pending", late.Status.Detail, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task An_approval_is_refused_when_the_requester_was_suspended_since_asking()
+    {
+        var requester = await f.NewMemberAsync("TZ");
+        var offer = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer());
+        var asked = (await f.Exchange.Licensing(requester).RequestLicenceAsync(ExchangeFixture.Ask(offer.Id, ["TZ"]))).Request;
+        await f.Organization.Coordinator.SuspendOrganizationAsync(new OrgV1.SuspendOrganizationRequest { Id = requester, Reason = "dues unpaid" });
+
+        var refused = await GrpcAssert.Refused(StatusCode.FailedPrecondition,
+            () => f.Exchange.Licensing(f.Kenya).ApproveContentRequestAsync(new V1.ApproveContentRequestRequest { Id = asked.Id }).ResponseAsync);
+        Assert.Contains(requester, refused.Status.Detail + refused.Trailers.ToString(), StringComparison.Ordinal);
+        var still = (await f.Exchange.Licensing(f.Kenya).GetContentRequestAsync(new V1.GetContentRequestRequest { Id = asked.Id })).Request;
+        Assert.Equal(V1.ContentRequestState.Pending, still.State);
+        var licences = await f.Exchange.Licensing(f.Kenya).ListLicencesAsync(new V1.ListLicencesRequest { Direction = V1.Direction.Incoming, OfferId = offer.Id });
+        Assert.Empty(licences.Licences);
     }
 }

@@ -1,5 +1,8 @@
 using Grpc.Core;
+using MediaMesh.Initiatives.Persistence;
 using MediaMesh.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using V1 = MediaMesh.Contracts.Initiative.V1;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
@@ -64,6 +67,47 @@ public sealed class SignatureTests(InitiativeSystem system)
         Assert.All(signatures, s => Assert.Equal(signatures[0], s));
         Assert.Single(await system.AuditAsync(active.Id), e => e.Action == "signature.signed");
         Assert.Equal(1, (await system.As(signer).GetInitiativeAsync(new V1.GetInitiativeRequest { Id = active.Id })).Initiative.SignatoryCount);
+    }
+
+    [Fact]
+    public async Task Concurrent_signatures_after_a_withdrawal_renew_it_once_and_each_caller_gets_it()
+    {
+        var proposer = await system.ActiveOrgAsync();
+        var signer = await system.ActiveOrgAsync();
+        var active = await system.CreateActiveAsync(proposer);
+        await system.SignAsync(active.Id, signer);
+        await system.As(signer).WithdrawSignatureAsync(new V1.WithdrawSignatureRequest { InitiativeId = active.Id, Reason = "board review" });
+
+        var renewed = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => system.SignAsync(active.Id, signer))));
+
+        Assert.All(renewed, s => Assert.Equal(V1.SignatureState.Signed, s.State));
+        Assert.All(renewed, s => Assert.Equal(renewed[0].SignTime, s.SignTime));
+        Assert.Equal(2, (await system.AuditAsync(active.Id)).Count(e => e.Action == "signature.signed"));
+        Assert.Equal(1, (await system.As(signer).GetInitiativeAsync(new V1.GetInitiativeRequest { Id = active.Id })).Initiative.SignatoryCount);
+    }
+
+    [Fact]
+    public async Task A_signature_racing_a_conclusion_waits_for_it_and_is_then_refused()
+    {
+        var proposer = await system.ActiveOrgAsync();
+        var signer = await system.ActiveOrgAsync();
+        var active = await system.CreateActiveAsync(proposer);
+        await using var scope = system.Initiatives.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InitiativeDbContext>();
+
+        // The conclusion is being written (row updated, not yet committed) while the signature is judged.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var initiative = await db.Initiatives.SingleAsync(i => i.Id == active.Id);
+        initiative.Conclude(DateTime.UtcNow);
+        await db.SaveChangesAsync();
+        var signing = Task.Run(() => system.SignAsync(active.Id, signer));
+        await Task.Delay(TimeSpan.FromMilliseconds(1500));
+        Assert.False(signing.IsCompleted);
+        await transaction.CommitAsync();
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => signing);
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Empty((await system.Coordinator.ListSignaturesAsync(new V1.ListSignaturesRequest { InitiativeId = active.Id, ShowWithdrawn = true })).Signatures);
     }
 
     [Fact]

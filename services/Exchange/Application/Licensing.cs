@@ -94,8 +94,14 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
     {
         // The offer is locked before the request is read for the decision, so the request, the offer and
         // the other licences are all read as the grant before this one left them.
-        var offerId = await db.ContentRequests.AsNoTracking().Where(r => r.Id == id).Select(r => r.OfferId).SingleOrDefaultAsync(ct)
+        var parties = await db.ContentRequests.AsNoTracking().Where(r => r.Id == id).Select(r => new { r.OfferId, r.RequesterId }).SingleOrDefaultAsync(ct)
             ?? throw new ResourceNotFoundException("Content request", id);
+        var offerId = parties.OfferId;
+
+        // A requester suspended since asking may not be licensed (checked before the lock: no lock is held across a call).
+        await FindForDecisionAsync(caller, id, etag, ct);
+        await members.RequireActiveAsync(parties.RequesterId, ct);
+        db.ChangeTracker.Clear();
         await using var grant = await BeginGrantAsync(offerId, ct);
         var request = await FindForDecisionAsync(caller, id, etag, ct);
         var offer = await db.Offers.AsNoTracking().SingleAsync(o => o.Id == request.OfferId, ct);

@@ -123,7 +123,7 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         var now = Now;
         offer.Withdraw(reason, now);
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.Withdrawn, reason, now));
-        await SaveWithEventAsync(offer.Id, ct);
+        await SaveWithEventAsync(offer.Id, ct, () => ClosePendingRequestsAsync(offer.Id, $"The offer was withdrawn: {reason}", now, ct));
         return await ViewAsync(offer, ct);
     }
 
@@ -143,6 +143,7 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
             licence.Kill();
         }
 
+        await ClosePendingRequestsAsync(id, $"The offer was killed: {reason}", now, ct);
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.Killed, reason, now));
         await db.PrepareEventAppendAsync(ct);
         await db.SaveChangesAsync(ct);
@@ -216,17 +217,32 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
     /// judged on the old terms finishes first; the offer's etag refuses a change made meanwhile) and the
     /// event log's append order. The calls to other services happened before: no lock is held across them.
     /// </summary>
-    private async Task SaveWithEventAsync(string offerId, CancellationToken ct)
+    private async Task SaveWithEventAsync(string offerId, CancellationToken ct, Func<Task>? underLock = null)
     {
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             await db.LockOfferAsync(offerId, ct);
+            if (underLock is not null)
+            {
+                await underLock();
+            }
+
             await db.PrepareEventAppendAsync(ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
 
         notifier.Signal();
+    }
+
+    /// <summary>Under the offer's lock, so no request judged before the change can stay pending after it.</summary>
+    private async Task ClosePendingRequestsAsync(string offerId, string reason, DateTime now, CancellationToken ct)
+    {
+        var pending = await db.ContentRequests.Where(r => r.OfferId == offerId && r.State == ContentRequestState.Pending).ToListAsync(ct);
+        foreach (var request in pending)
+        {
+            request.CloseWithOffer(reason, now);
+        }
     }
 
     private async Task<OfferView> ViewAsync(Offer offer, CancellationToken ct)

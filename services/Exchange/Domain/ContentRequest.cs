@@ -79,6 +79,19 @@ public sealed class ContentRequest
         return Licence.Grant(licenceId, this, offer, now);
     }
 
+    /// <summary>
+    /// A pending request of an offer that was withdrawn or killed can never be approved: it is declined
+    /// with the offer's reason, so the requester is not left waiting.
+    /// </summary>
+    public void CloseWithOffer(string reason, DateTime now)
+    {
+        RequirePending("closed");
+        State = ContentRequestState.Declined;
+        DecisionReason = reason;
+        DecisionTime = now;
+        Version++;
+    }
+
     public void Decline(string reason, DateTime now)
     {
         RequirePending("declined");

@@ -30,6 +30,38 @@ public sealed class SignatureBook(InitiativeDbContext db, OrganizationDirectoryC
 
         var profiles = await organizations.RequireActiveAsync([new OrganizationReference(signatoryId, "organization_id")], ct);
         var profile = profiles[signatoryId];
+        try
+        {
+            return await WriteSignatureAsync(caller, initiative, signatoryId, existing, signer, profile, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another signature of the same organisation (a first one, or a renewal after a withdrawal) won
+            // the race: it is the same signature.
+            db.ChangeTracker.Clear();
+            var winner = await FindSignatureAsync(initiativeId, signatoryId, ct);
+            if (winner is { IsCurrent: true })
+            {
+                return winner;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes the signature in a transaction that holds the initiative against transitions
+    /// (<see cref="InitiativeDbContext.HoldForSigningAsync"/>) and looks at its state again: the
+    /// organization check before took time, and the initiative may have been concluded or withdrawn meanwhile.
+    /// </summary>
+    private async Task<Signature> WriteSignatureAsync(
+        CallerIdentity caller, Initiative initiative, string signatoryId, Signature? existing, SignerDetails signer, SignatoryProfile profile, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.HoldForSigningAsync(initiative.Id, ct);
+        await db.Entry(initiative).ReloadAsync(ct);
+        initiative.EnsureAcceptsSignatures();
+
         var now = Now;
         Signature signature;
         if (existing is null)
@@ -43,26 +75,11 @@ public sealed class SignatureBook(InitiativeDbContext db, OrganizationDirectoryC
             signature = existing;
         }
 
-        db.AuditEntries.Add(AuditEntry.Record(initiativeId, caller.OrganizationId, AuditActions.SignatureSigned,
+        db.AuditEntries.Add(AuditEntry.Record(initiative.Id, caller.OrganizationId, AuditActions.SignatureSigned,
             $"{signatoryId} signed{(existing is null ? string.Empty : " again")} by {signer.Name}" +
             (signer.Title.Length > 0 ? $" ({signer.Title})" : string.Empty), now));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException) when (existing is null)
-        {
-            // Two first signatures of the same organisation raced; the other one won, and it is the same signature.
-            db.ChangeTracker.Clear();
-            var winner = await FindSignatureAsync(initiativeId, signatoryId, ct);
-            if (winner is { IsCurrent: true })
-            {
-                return winner;
-            }
-
-            throw;
-        }
-
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return signature;
     }
 

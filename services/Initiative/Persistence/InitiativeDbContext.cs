@@ -28,6 +28,16 @@ public class InitiativeDbContext : DbContext
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    /// <summary>
+    /// Holds the initiative against transitions (conclude, withdraw) until the current transaction ends, so
+    /// a signature is judged on the state it is written under. SQLite: the transaction already holds the
+    /// database's write lock (BEGIN IMMEDIATE). Signers do not block one another.
+    /// </summary>
+    public virtual Task HoldForSigningAsync(string initiativeId, CancellationToken ct) =>
+        Database.CurrentTransaction is null
+            ? throw new InvalidOperationException("An initiative is held for signing inside a transaction.")
+            : Task.CompletedTask;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Initiative>(e =>

@@ -11,6 +11,13 @@ public sealed class PostgresInitiativeDbContext(DbContextOptions<PostgresInitiat
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         PostgresModelConventions.Apply(configurationBuilder);
+
+    /// <summary>A share lock on the initiative's row: transitions (an UPDATE) wait for it, other signers do not.</summary>
+    public override async Task HoldForSigningAsync(string initiativeId, CancellationToken ct)
+    {
+        await base.HoldForSigningAsync(initiativeId, ct);
+        await Database.ExecuteSqlAsync($"SELECT 1 FROM initiatives WHERE \"Id\" = {initiativeId} FOR SHARE", ct);
+    }
 }
 
 /// <summary>Lets <c>dotnet ef migrations add --context PostgresInitiativeDbContext</c> build the model without a server.</summary>
