@@ -14,6 +14,13 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan KeyCacheTime { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long an unknown (or revoked, or expired) key is remembered as unknown, so that a key tried
+    /// again and again costs the organization service one look-up per this time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan NegativeKeyCacheTime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Deadline of the call that resolves an API key.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan KeyResolutionTimeout { get; set; } = TimeSpan.FromSeconds(3);
@@ -31,6 +38,14 @@ public sealed class GatewayOptions
 
     [Required]
     public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>
+    /// Token bucket per client address of authentication refusals (no key, unknown key). Once it is
+    /// empty, calls from that address whose key is not already known to the gateway are refused with
+    /// RESOURCE_EXHAUSTED before any key look-up.
+    /// </summary>
+    [Required]
+    public RateLimitOptions RefusalLimit { get; set; } = new() { BurstLimit = 20, TokensPerPeriod = 2 };
 }
 
 /// <summary>

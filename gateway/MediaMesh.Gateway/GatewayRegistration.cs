@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Instrumentation.Http;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
 using Organization = MediaMesh.Contracts.Organization.V1;
 
 namespace MediaMesh.Gateway;
@@ -44,10 +45,15 @@ public static class GatewayRegistration
         services.AddSingleton<InternalTokenIssuer>();
         services.AddMemoryCache();
         services.AddTransient<ApiKeyResolver>();
+        services.AddSingleton<KeyResolutionFlights>();
+        services.AddSingleton<AddressRefusalLimiter>();
         builder.AddMediaMeshGrpcClient<Organization.CredentialService.CredentialServiceClient>(
             PublicServices.OrganizationCluster, "mediamesh.organization.v1.CredentialService", "ResolveApiKey");
 
-        services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(transforms => transforms.AddResponseTransform(KeepBackendResponse));
+        services.AddSingleton<Yarp.ReverseProxy.Health.IPassiveHealthCheckPolicy, GrpcAwarePassiveHealthPolicy>();
         services.AddSingleton<IForwarderHttpClientFactory, BackendHttpClientFactory>();
         services.AddOrganizationRateLimiting();
         services.AddRequestTimeouts();
@@ -110,10 +116,22 @@ public static class GatewayRegistration
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });
+        app.MapFallback("{**path}", UnknownPath.InvokeAsync);
         return app;
     }
 
     public static string BackendCheckName(string cluster) => "backend-" + cluster;
+
+    /// <summary>Keeps the backend's response (and so its grpc-status) for <see cref="ProxyErrorMiddleware"/>.</summary>
+    private static ValueTask KeepBackendResponse(Yarp.ReverseProxy.Transforms.ResponseTransformContext transform)
+    {
+        if (transform.ProxyResponse is not null && transform.HttpContext.Features.Get<ForwardedCall>() is { } call)
+        {
+            call.BackendResponse = transform.ProxyResponse;
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     private static bool HasUsableKey(InternalTokenOptions options)
     {

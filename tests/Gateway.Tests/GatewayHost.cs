@@ -26,6 +26,8 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayProgram>
         _settings["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{WebPort}";
         _settings["MediaMesh:InternalToken:SigningKey"] = Mesh.SigningKey;
         _settings["MediaMesh:Gateway:KeyCacheTime"] = "00:00:02";
+        // Every test call comes from 127.0.0.1; the tests of the refusal limit set their own.
+        _settings["MediaMesh:Gateway:RefusalLimit:BurstLimit"] = "1000000";
         _settings["Logging:LogLevel:Yarp"] = "Error";
         _settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
         foreach (var cluster in new[] { "organization", "initiative", "exchange" })

@@ -17,9 +17,13 @@ public sealed class OrganizationServiceHost(int? port = null, string? dataDirect
     : KestrelServiceHost<OrganizationProgram>(port, dataDirectory)
 {
     private int _memberCalls;
+    private int _credentialCalls;
 
     /// <summary>How many OrganizationService calls this instance has served (to see load balancing).</summary>
     public int MemberCalls => Volatile.Read(ref _memberCalls);
+
+    /// <summary>How many CredentialService (API-key look-up) calls reached this instance.</summary>
+    public int CredentialCalls => Volatile.Read(ref _credentialCalls);
 
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
@@ -36,6 +40,10 @@ public sealed class OrganizationServiceHost(int? port = null, string? dataDirect
                 if (context.Request.Path.StartsWithSegments("/mediamesh.organization.v1.OrganizationService", StringComparison.Ordinal))
                 {
                     Interlocked.Increment(ref host._memberCalls);
+                }
+                else if (context.Request.Path.StartsWithSegments("/mediamesh.organization.v1.CredentialService", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref host._credentialCalls);
                 }
 
                 return following(context);

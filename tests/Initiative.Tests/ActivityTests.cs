@@ -192,4 +192,38 @@ public sealed class ActivityTests(InitiativeSystem system)
         await GrpcAssert.Invalid(() => system.As(proposer).GetActivityAsync(new V1.GetActivityRequest()), "id");
         Assert.Equal(created.Id, (await system.As(proposer).GetActivityAsync(new V1.GetActivityRequest { Id = created.Id })).Activity.Id);
     }
+
+    [Fact]
+    public async Task Every_write_an_outsider_makes_on_a_hidden_draft_is_not_found_as_every_read_is()
+    {
+        var proposer = await system.ActiveOrgAsync();
+        var outsider = await system.ActiveOrgAsync();
+        var draft = await system.CreateDraftAsync(proposer);
+        var activity = (await system.As(proposer).CreateActivityAsync(new V1.CreateActivityRequest { Activity = NewActivity(draft.Id, Day) })).Activity;
+        var client = system.As(outsider);
+
+        await GrpcAssert.Refused(StatusCode.NotFound, () => system.SignAsync(draft.Id, outsider));
+        await GrpcAssert.Refused(StatusCode.NotFound, () => client.WithdrawSignatureAsync(new V1.WithdrawSignatureRequest { InitiativeId = draft.Id, Reason = "r" }));
+        await GrpcAssert.Refused(StatusCode.NotFound, () => client.UpdateInitiativeAsync(new V1.UpdateInitiativeRequest
+        {
+            Initiative = new V1.Initiative { Id = draft.Id, Titles = { new CommonV1.LocalizedText { Language = "en", Text = "Mine now", Original = true } } },
+            UpdateMask = new FieldMask { Paths = { "titles" } },
+        }));
+        await GrpcAssert.Refused(StatusCode.NotFound, () => client.OpenInitiativeAsync(new V1.OpenInitiativeRequest { Id = draft.Id }));
+        await GrpcAssert.Refused(StatusCode.NotFound, () => client.ActivateInitiativeAsync(new V1.ActivateInitiativeRequest { Id = draft.Id }));
+        await GrpcAssert.Refused(StatusCode.NotFound, () => client.WithdrawInitiativeAsync(new V1.WithdrawInitiativeRequest { Id = draft.Id, Reason = "r" }));
+        await GrpcAssert.Refused(StatusCode.NotFound, () => client.CreateActivityAsync(new V1.CreateActivityRequest { Activity = NewActivity(draft.Id, Day) }));
+        await GrpcAssert.Refused(StatusCode.NotFound, () => client.UpdateActivityAsync(new V1.UpdateActivityRequest
+        {
+            Activity = new V1.Activity { Id = activity.Id, Titles = { new CommonV1.LocalizedText { Language = "en", Text = "Taken over", Original = true } } },
+            UpdateMask = new FieldMask { Paths = { "titles" } },
+        }));
+
+        // Once open, the initiative is visible: a write the outsider may not make is PERMISSION_DENIED.
+        await system.As(proposer).OpenInitiativeAsync(new V1.OpenInitiativeRequest { Id = draft.Id });
+        await GrpcAssert.Refused(StatusCode.PermissionDenied, () => client.WithdrawInitiativeAsync(new V1.WithdrawInitiativeRequest { Id = draft.Id, Reason = "r" }));
+        var unchanged = (await system.As(proposer).GetInitiativeAsync(new V1.GetInitiativeRequest { Id = draft.Id })).Initiative;
+        Assert.Equal(draft.Titles, unchanged.Titles);
+        Assert.Equal(0, unchanged.SignatoryCount);
+    }
 }

@@ -182,7 +182,8 @@ public sealed class InitiativeLifecycleTests(InitiativeSystem system)
             UpdateMask = new FieldMask { Paths = { "titles" } },
         };
 
-        await GrpcAssert.Refused(StatusCode.PermissionDenied, () => system.As(outsider).UpdateInitiativeAsync(Titles(draft.Id)));
+        // The draft is hidden from the outsider: NOT_FOUND, as on every read.
+        await GrpcAssert.Refused(StatusCode.NotFound, () => system.As(outsider).UpdateInitiativeAsync(Titles(draft.Id)));
         await GrpcAssert.Refused(StatusCode.Aborted, () => system.As(a).UpdateInitiativeAsync(Titles(draft.Id, "W/\"999\"")));
         await GrpcAssert.Refused(StatusCode.NotFound, () => system.As(a).UpdateInitiativeAsync(Titles("ini_missing")));
         await GrpcAssert.Invalid(() => system.As(a).UpdateInitiativeAsync(new V1.UpdateInitiativeRequest
@@ -271,8 +272,9 @@ public sealed class InitiativeLifecycleTests(InitiativeSystem system)
         var outsider = await system.ActiveOrgAsync();
         var draft = await system.CreateDraftAsync(a);
 
-        await GrpcAssert.Refused(StatusCode.PermissionDenied, () => system.As(outsider).OpenInitiativeAsync(new V1.OpenInitiativeRequest { Id = draft.Id }));
-        await GrpcAssert.Refused(StatusCode.PermissionDenied, () => system.As(outsider).WithdrawInitiativeAsync(new V1.WithdrawInitiativeRequest { Id = draft.Id, Reason = "x" }));
+        // A draft is hidden from the outsider (NOT_FOUND); once open, its refusals are PERMISSION_DENIED (below).
+        await GrpcAssert.Refused(StatusCode.NotFound, () => system.As(outsider).OpenInitiativeAsync(new V1.OpenInitiativeRequest { Id = draft.Id }));
+        await GrpcAssert.Refused(StatusCode.NotFound, () => system.As(outsider).WithdrawInitiativeAsync(new V1.WithdrawInitiativeRequest { Id = draft.Id, Reason = "x" }));
         await GrpcAssert.Refused(StatusCode.Aborted, () => system.As(a).OpenInitiativeAsync(new V1.OpenInitiativeRequest { Id = draft.Id, Etag = "W/\"0\"" }));
         await GrpcAssert.Refused(StatusCode.NotFound, () => system.As(a).ConcludeInitiativeAsync(new V1.ConcludeInitiativeRequest { Id = "ini_missing" }));
         await GrpcAssert.Invalid(() => system.As(a).ActivateInitiativeAsync(new V1.ActivateInitiativeRequest()), "id");
@@ -280,6 +282,8 @@ public sealed class InitiativeLifecycleTests(InitiativeSystem system)
         var opened = await system.Coordinator.OpenInitiativeAsync(new V1.OpenInitiativeRequest { Id = draft.Id });
         Assert.Equal(V1.InitiativeState.OpenForSignature, opened.Initiative.State);
         Assert.Equal(OrganizationServiceHost.CoordinatorId, (await system.AuditAsync(draft.Id))[^1].ActorOrganizationId);
+        await GrpcAssert.Refused(StatusCode.PermissionDenied, () => system.As(outsider).ActivateInitiativeAsync(new V1.ActivateInitiativeRequest { Id = draft.Id }));
+        await GrpcAssert.Refused(StatusCode.PermissionDenied, () => system.As(outsider).WithdrawInitiativeAsync(new V1.WithdrawInitiativeRequest { Id = draft.Id, Reason = "x" }));
     }
 
     private async Task<IReadOnlyList<V1.Initiative>> ProposedByAsync(string organizationId) =>

@@ -111,7 +111,7 @@ public sealed class SignatureTests(InitiativeSystem system)
     }
 
     [Fact]
-    public async Task Signing_a_draft_a_concluded_or_a_withdrawn_initiative_is_a_failed_precondition()
+    public async Task Signing_a_concluded_or_withdrawn_initiative_or_ones_own_draft_is_a_failed_precondition()
     {
         var proposer = await system.ActiveOrgAsync();
         var signer = await system.ActiveOrgAsync();
@@ -121,10 +121,13 @@ public sealed class SignatureTests(InitiativeSystem system)
         var withdrawn = await system.CreateOpenAsync(proposer);
         await system.As(proposer).WithdrawInitiativeAsync(new V1.WithdrawInitiativeRequest { Id = withdrawn.Id, Reason = "r" });
 
-        foreach (var id in new[] { draft.Id, concluded.Id, withdrawn.Id })
+        foreach (var id in new[] { concluded.Id, withdrawn.Id })
         {
             await GrpcAssert.Refused(StatusCode.FailedPrecondition, () => system.SignAsync(id, signer));
         }
+
+        // A draft is hidden from everyone but its co-proposers: NOT_FOUND, not "is a draft".
+        await GrpcAssert.Refused(StatusCode.NotFound, () => system.SignAsync(draft.Id, signer));
 
         await GrpcAssert.Refused(StatusCode.FailedPrecondition, () => system.SignAsync(draft.Id, proposer));
         Assert.Empty((await system.Coordinator.ListSignaturesAsync(new V1.ListSignaturesRequest { InitiativeId = draft.Id, ShowWithdrawn = true })).Signatures);

@@ -200,6 +200,35 @@ public sealed class OrganizationLifecycleTests(OrganizationHost host) : IClassFi
     }
 
     [Fact]
+    public async Task A_member_may_not_move_itself_to_another_country_only_a_coordinator_may()
+    {
+        var self = await host.CreateActiveAsync("Radio Mover");
+        var before = await host.GetAsync(self.Id);
+        var move = new V1.UpdateOrganizationRequest
+        {
+            Organization = new V1.Organization { Id = self.Id, CountryCode = "FR" },
+            UpdateMask = new FieldMask { Paths = { "country_code" } },
+        };
+
+        await GrpcAssert.Refused(StatusCode.PermissionDenied, () => host.ClientAs(self.Id).UpdateOrganizationAsync(move));
+        var unchanged = await host.GetAsync(self.Id);
+        Assert.Equal(before, unchanged);
+
+        // Naming its own country again is no change, and the other fields still go through.
+        var same = (await host.ClientAs(self.Id).UpdateOrganizationAsync(new V1.UpdateOrganizationRequest
+        {
+            Organization = new V1.Organization { Id = self.Id, CountryCode = before.CountryCode, ShortName = "MOV" },
+            UpdateMask = new FieldMask { Paths = { "country_code", "short_name" } },
+        })).Organization;
+        Assert.Equal(before.CountryCode, same.CountryCode);
+        Assert.Equal("MOV", same.ShortName);
+
+        var moved = (await host.Coordinator.UpdateOrganizationAsync(move)).Organization;
+        Assert.Equal("FR", moved.CountryCode);
+        Assert.Equal(CommonV1.Region.Europe, moved.Region);
+    }
+
+    [Fact]
     public async Task Update_refusals_leave_the_organisation_unchanged()
     {
         var target = await host.CreateActiveAsync("Update Refusals");

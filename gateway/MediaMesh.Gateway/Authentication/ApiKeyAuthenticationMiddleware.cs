@@ -9,7 +9,9 @@ namespace MediaMesh.Gateway.Authentication;
 
 /// <summary>
 /// Authenticates every proxied call: reads "authorization: Bearer &lt;API key&gt;", resolves it,
-/// refuses unknown keys (UNAUTHENTICATED) and inactive organisations (PERMISSION_DENIED), then
+/// refuses unknown keys (UNAUTHENTICATED) and inactive organisations (PERMISSION_DENIED), and an
+/// address with too many such refusals (RESOURCE_EXHAUSTED, before any look-up of a key not yet
+/// known), then
 /// replaces the member's key with a short-lived internal token signed by the gateway, so the key
 /// never reaches a service and nothing the member sends can stand for another identity. Sets
 /// <see cref="HttpContext.User"/> for the per-organisation rate limiter that runs next.
@@ -18,7 +20,7 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
 {
     public const string AuthenticationType = "MediaMeshApiKey";
 
-    public async Task InvokeAsync(HttpContext context, ApiKeyResolver resolver, InternalTokenIssuer issuer)
+    public async Task InvokeAsync(HttpContext context, ApiKeyResolver resolver, AddressRefusalLimiter refusals, InternalTokenIssuer issuer)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is null)
         {
@@ -28,14 +30,33 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
         }
 
         var secret = PresentedSecret(context.Request);
-        if (secret is null)
+        if (secret is null || !resolver.TryGetCached(secret, out var resolution))
         {
-            await GrpcErrorResponse.WriteAsync(context, StatusCode.Unauthenticated,
-                "Present your MediaMesh API key as 'authorization: Bearer <key>'.");
-            return;
+            // Not a key the gateway already knows: refused outright if this address has had too
+            // many refusals, before the key costs a look-up at the organization service.
+            var address = AddressRefusalLimiter.AddressOf(context);
+            if (refusals.IsExhausted(address, out var retryAfter))
+            {
+                await GrpcErrorResponse.WriteRetryLaterAsync(context, StatusCode.ResourceExhausted,
+                    "Too many calls from your address were refused for a missing or unknown API key; retry after the delay in RetryInfo.", retryAfter);
+                return;
+            }
+
+            if (secret is null)
+            {
+                refusals.Refused(address);
+                await GrpcErrorResponse.WriteAsync(context, StatusCode.Unauthenticated,
+                    "Present your MediaMesh API key as 'authorization: Bearer <key>'.");
+                return;
+            }
+
+            resolution = await resolver.ResolveAsync(secret, context.RequestAborted);
+            if (resolution.Outcome == KeyResolutionOutcome.Unknown)
+            {
+                refusals.Refused(address);
+            }
         }
 
-        var resolution = await resolver.ResolveAsync(secret, context.RequestAborted);
         switch (resolution.Outcome)
         {
             case KeyResolutionOutcome.Unknown:

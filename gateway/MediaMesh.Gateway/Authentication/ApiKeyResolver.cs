@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
@@ -9,14 +10,16 @@ using V1 = MediaMesh.Contracts.Organization.V1;
 namespace MediaMesh.Gateway.Authentication;
 
 /// <summary>
-/// Resolves a member's API key through CredentialService.ResolveApiKey and caches the answer for
-/// <see cref="GatewayOptions.KeyCacheTime"/> (never past the key's own expiry). Only keys that exist
-/// are cached (so guessed keys cannot fill memory); failures to reach the service are not cached.
+/// Resolves a member's API key through CredentialService.ResolveApiKey. Answers are cached: a key
+/// that exists for <see cref="GatewayOptions.KeyCacheTime"/> (never past the key's own expiry), an
+/// unknown key for the shorter <see cref="GatewayOptions.NegativeKeyCacheTime"/>; failures to reach
+/// the service are not cached. Concurrent look-ups of one key share one call (single flight).
 /// </summary>
 public sealed partial class ApiKeyResolver(
     V1.CredentialService.CredentialServiceClient credentials,
     InternalTokenIssuer issuer,
     IMemoryCache cache,
+    KeyResolutionFlights flights,
     IOptionsMonitor<GatewayOptions> options,
     TimeProvider clock,
     ILogger<ApiKeyResolver> logger)
@@ -24,17 +27,41 @@ public sealed partial class ApiKeyResolver(
     /// <summary>The gateway's own identity towards the organization service.</summary>
     public const string GatewayOrganizationId = "mediamesh-gateway";
 
+    private static readonly KeyResolution Unknown = new(KeyResolutionOutcome.Unknown, null);
+
+    /// <summary>The cached answer for this key, if there is one (no call is made).</summary>
+    public bool TryGetCached(string secret, out KeyResolution resolution) => TryGetCached(CacheKey(secret), clock.GetUtcNow(), out resolution);
+
     public async Task<KeyResolution> ResolveAsync(string secret, CancellationToken ct)
     {
-        var settings = options.CurrentValue;
-        // The cache is keyed by a hash so that no secret sits in memory longer than the request.
-        var cacheKey = "mm-api-key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-        var now = clock.GetUtcNow();
-        if (cache.TryGetValue(cacheKey, out KeyResolution? cached) && cached is not null)
+        var cacheKey = CacheKey(secret);
+        if (TryGetCached(cacheKey, clock.GetUtcNow(), out var cached))
         {
-            return cached.Member?.ExpiresAt <= now ? new KeyResolution(KeyResolutionOutcome.Unknown, null) : cached;
+            return cached;
         }
 
+        // The shared call runs with no caller's token (one caller giving up must not fail the
+        // others); its deadline bounds it. Each caller stops waiting when its own call ends.
+        var flight = flights.Join(cacheKey, () => LookUpAsync(secret, cacheKey));
+        return await flight.WaitAsync(ct);
+    }
+
+    private bool TryGetCached(string cacheKey, DateTimeOffset now, out KeyResolution resolution)
+    {
+        if (cache.TryGetValue(cacheKey, out KeyResolution? cached) && cached is not null)
+        {
+            resolution = cached.Member?.ExpiresAt <= now ? Unknown : cached;
+            return true;
+        }
+
+        resolution = Unknown;
+        return false;
+    }
+
+    private async Task<KeyResolution> LookUpAsync(string secret, string cacheKey)
+    {
+        var settings = options.CurrentValue;
+        var now = clock.GetUtcNow();
         KeyResolution resolution;
         try
         {
@@ -42,7 +69,7 @@ public sealed partial class ApiKeyResolver(
                 new V1.ResolveApiKeyRequest { Secret = secret },
                 new Metadata { { "authorization", "Bearer " + issuer.Issue(GatewayOrganizationId, CallerRoles.Service) } },
                 deadline: now.UtcDateTime + settings.KeyResolutionTimeout,
-                cancellationToken: ct);
+                cancellationToken: CancellationToken.None);
             var member = new ResolvedMember(
                 response.ApiKeyId,
                 response.OrganizationId,
@@ -53,15 +80,15 @@ public sealed partial class ApiKeyResolver(
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
-            return new KeyResolution(KeyResolutionOutcome.Unknown, null);
+            resolution = Unknown;
         }
-        catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !ct.IsCancellationRequested)
+        catch (RpcException ex)
         {
             LogResolutionFailed(logger, ex.StatusCode.ToString(), ex.Status.Detail);
             return new KeyResolution(KeyResolutionOutcome.Unavailable, null);
         }
 
-        var lifetime = settings.KeyCacheTime;
+        var lifetime = resolution.Outcome == KeyResolutionOutcome.Unknown ? settings.NegativeKeyCacheTime : settings.KeyCacheTime;
         if (resolution.Member?.ExpiresAt is { } expires && expires - now < lifetime)
         {
             lifetime = expires - now;
@@ -75,6 +102,33 @@ public sealed partial class ApiKeyResolver(
         return resolution;
     }
 
+    /// <summary>The cache is keyed by a hash so that no secret sits in memory longer than the request.</summary>
+    private static string CacheKey(string secret) => "mm-api-key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not resolve an API key: the organization service answered {Code} {Detail}")]
     private static partial void LogResolutionFailed(ILogger logger, string code, string detail);
+}
+
+/// <summary>The look-ups in progress, one per key (by its hash): callers of the same key join the running one.</summary>
+public sealed class KeyResolutionFlights
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<KeyResolution>>> _running = new(StringComparer.Ordinal);
+
+    public Task<KeyResolution> Join(string key, Func<Task<KeyResolution>> lookUp)
+    {
+        var flight = _running.GetOrAdd(key, k => new Lazy<Task<KeyResolution>>(() => RunAsync(k, lookUp)));
+        return flight.Value;
+    }
+
+    private async Task<KeyResolution> RunAsync(string key, Func<Task<KeyResolution>> lookUp)
+    {
+        try
+        {
+            return await lookUp();
+        }
+        finally
+        {
+            _running.TryRemove(key, out _);
+        }
+    }
 }

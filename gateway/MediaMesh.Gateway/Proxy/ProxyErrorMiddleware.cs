@@ -1,37 +1,54 @@
 using Grpc.Core;
 using MediaMesh.Gateway.Errors;
-using Yarp.ReverseProxy.Forwarder;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace MediaMesh.Gateway.Proxy;
 
 /// <summary>
-/// Runs in YARP's pipeline around the forwarder. When a call could not be forwarded (no backend
-/// reachable, connection refused, timed out) YARP leaves a bare 502/503/504; this turns it into a
-/// proper gRPC status (UNAVAILABLE or DEADLINE_EXCEEDED) that clients can act on.
+/// Runs in YARP's pipeline around the forwarder. Before: notes the caller's deadline and, for
+/// native gRPC, holds back any stream reset. After a failure YARP reports, answers what really
+/// happened (<see cref="ForwardedCall.Classify"/>): the backend's own status when it had already
+/// sent one, DEADLINE_EXCEEDED once the caller's deadline or the gateway's unary limit has passed,
+/// UNAVAILABLE (retry) only when no backend could be reached, INTERNAL for a stream the backend
+/// reset without a status. A native gRPC response that has already started still ends with a
+/// status in its trailers rather than a bare RST_STREAM.
 /// </summary>
 public static class ProxyErrorMiddleware
 {
     public static async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        await next(context);
-        var error = context.Features.Get<IForwarderErrorFeature>();
-        if (error is null || context.Response.HasStarted)
+        var clock = context.RequestServices.GetRequiredService<TimeProvider>();
+        var call = new ForwardedCall(ForwardedCall.DeadlineFrom(context.Request.Headers["grpc-timeout"], clock.GetUtcNow()));
+        if (GrpcErrorResponse.IsGrpc(context) && !GrpcErrorResponse.IsGrpcWeb(context) && context.Features.Get<IHttpResetFeature>() is { } reset)
         {
-            return;
+            call.DeferredReset = new DeferredReset(reset);
+            context.Features.Set<IHttpResetFeature>(call.DeferredReset);
         }
 
-        switch (error.Error)
+        context.Features.Set(call);
+        await next(context);
+
+        var failure = call.Classify(context, clock.GetUtcNow());
+        var answered = failure switch
         {
-            case ForwarderError.None:
-            case ForwarderError.RequestCanceled:
-                return;
-            case ForwarderError.RequestTimedOut:
-                await GrpcErrorResponse.WriteAsync(context, StatusCode.DeadlineExceeded, "The call took longer than the gateway allows.");
-                return;
-            default:
-                await GrpcErrorResponse.WriteRetryLaterAsync(context, StatusCode.Unavailable,
-                    "The service behind this call is not reachable right now; retry shortly.", TimeSpan.FromSeconds(1));
-                return;
+            ForwardingFailure.None or ForwardingFailure.CallerGone => false,
+            ForwardingFailure.BackendStatus when GrpcErrorResponse.IsGrpc(context) => GrpcErrorResponse.WriteBackendStatus(context, call.BackendStatus!),
+            ForwardingFailure.BackendStatus => false,
+            ForwardingFailure.GatewayLimit => await GrpcErrorResponse.TryWriteAsync(context, StatusCode.DeadlineExceeded,
+                "The call took longer than the gateway allows for a unary call."),
+            ForwardingFailure.CallerDeadline => await GrpcErrorResponse.TryWriteAsync(context, StatusCode.DeadlineExceeded,
+                "The call's deadline passed before the service answered."),
+            ForwardingFailure.BackendSilent => await GrpcErrorResponse.TryWriteAsync(context, StatusCode.DeadlineExceeded,
+                "The service sent nothing for longer than the gateway waits."),
+            ForwardingFailure.StreamReset => await GrpcErrorResponse.TryWriteAsync(context, StatusCode.Internal,
+                "The service ended the call without a status."),
+            _ => await GrpcErrorResponse.TryWriteRetryLaterAsync(context, StatusCode.Unavailable,
+                "The service behind this call is not reachable right now; retry shortly.", TimeSpan.FromSeconds(1)),
+        };
+
+        if (!answered && call.DeferredReset?.RequestedErrorCode is not null)
+        {
+            call.DeferredReset.ResetNow();
         }
     }
 }

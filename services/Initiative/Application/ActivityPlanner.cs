@@ -15,7 +15,7 @@ public sealed class ActivityPlanner(InitiativeDbContext db, OrganizationDirector
 
     public async Task<Activity> CreateAsync(CallerIdentity caller, string initiativeId, ActivityContent content, CancellationToken ct)
     {
-        var initiative = await db.FindAsync(initiativeId, ct);
+        var initiative = await db.FindAsync(caller, initiativeId, ct);
         caller.RequireEditor(initiative, "plan its activities");
         content.EnsurePeriodIsValid();
         var activity = Activity.Plan(Ids.NewActivityId(), initiative, content, Now);
@@ -75,7 +75,7 @@ public sealed class ActivityPlanner(InitiativeDbContext db, OrganizationDirector
         Func<ActivityContent, ActivityContent>? change, ActivityStatus? status, CancellationToken ct)
     {
         var activity = await db.Activities.SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new ResourceNotFoundException("Activity", id);
-        var initiative = await db.FindAsync(activity.InitiativeId, ct);
+        var initiative = await db.FindAsync(caller, activity.InitiativeId, ct);
         caller.RequireEditor(initiative, "change its activities");
         if (!Etag.Matches(etag, activity.Version))
         {

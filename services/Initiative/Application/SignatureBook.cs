@@ -20,7 +20,7 @@ public sealed class SignatureBook(InitiativeDbContext db, OrganizationDirectoryC
     {
         var signatoryId = string.IsNullOrEmpty(organizationId) ? caller.OrganizationId : organizationId;
         caller.RequireActingFor(signatoryId, "sign for an organisation");
-        var initiative = await db.FindAsync(initiativeId, ct);
+        var initiative = await db.FindAsync(caller, initiativeId, ct);
         initiative.EnsureAcceptsSignatures();
         var existing = await FindSignatureAsync(initiativeId, signatoryId, ct);
         if (existing is { IsCurrent: true })
@@ -87,7 +87,7 @@ public sealed class SignatureBook(InitiativeDbContext db, OrganizationDirectoryC
     {
         var signatoryId = string.IsNullOrEmpty(organizationId) ? caller.OrganizationId : organizationId;
         caller.RequireActingFor(signatoryId, "withdraw an organisation's signature");
-        var initiative = await db.FindAsync(initiativeId, ct);
+        var initiative = await db.FindAsync(caller, initiativeId, ct);
         var signature = await FindSignatureAsync(initiativeId, signatoryId, ct)
             ?? throw new ResourceNotFoundException("Signature", $"{initiativeId}/{signatoryId}");
         signature.Withdraw(initiative, reason, Now);

@@ -99,7 +99,7 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
         caller.RequireActingFor(id, "change an organisation's details");
         var organization = await FindForChangeAsync(id, etag, ct);
         var updated = change(OrganizationDescription.Of(organization));
-        organization.Describe(updated.Names, updated.ShortName, updated.CountryCode, updated.WorkingLanguages, updated.Website, updated.ContactEmail, Now);
+        organization.Describe(updated.Names, updated.ShortName, updated.CountryCode, updated.WorkingLanguages, updated.Website, updated.ContactEmail, Now, caller.IsCoordinator);
         await db.SaveChangesAsync(ct);
         return await GetAsync(id, ct);
     }

@@ -49,16 +49,28 @@ public sealed class Organization
             CreateTime = now,
             Version = 1,
         };
-        organization.Describe(names, shortName, countryCode, workingLanguages, website, contactEmail, now);
+        organization.Describe(names, shortName, countryCode, workingLanguages, website, contactEmail, now, byCoordinator: true);
         organization.Version = 1;
         return organization;
     }
 
     /// <summary>Replaces the descriptive fields; the region follows the country.</summary>
+    /// <summary>
+    /// Sets the descriptive fields. The country is identity, not description: it decides the
+    /// region, and so territory rights, auto-approval and who hears of what in the exchange's feed.
+    /// Only a coordinator may change it (<paramref name="byCoordinator"/>); an organisation that has
+    /// moved asks a coordinator to record it.
+    /// </summary>
     public void Describe(
         IReadOnlyList<LocalizedName> names, string shortName, string countryCode,
-        IReadOnlyList<string> workingLanguages, string website, string contactEmail, DateTime now)
+        IReadOnlyList<string> workingLanguages, string website, string contactEmail, DateTime now, bool byCoordinator)
     {
+        if (!byCoordinator && !string.Equals(countryCode, CountryCode, StringComparison.Ordinal))
+        {
+            throw new PermissionDeniedException(
+                "Only a coordinator may change an organisation's country (it decides the region and territory rights); ask a coordinator.");
+        }
+
         Names = [.. names];
         ShortName = shortName;
         CountryCode = countryCode;

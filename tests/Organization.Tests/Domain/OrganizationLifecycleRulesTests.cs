@@ -88,11 +88,26 @@ public sealed class OrganizationLifecycleRulesTests
     public void Describe_moves_the_region_with_the_country_and_bumps_the_version()
     {
         var o = NewOrganization();
-        o.Describe([new LocalizedName("pt-BR", "TV Brasil", true)], "", "BR", ["pt-BR"], "", "", T0.AddDays(1));
+        o.Describe([new LocalizedName("pt-BR", "TV Brasil", true)], "", "BR", ["pt-BR"], "", "", T0.AddDays(1), byCoordinator: true);
 
         Assert.Equal(WorldRegion.LatinAmericaCaribbean, o.Region);
         Assert.Equal("tv brasil", o.SortName);
         Assert.Equal(2, o.Version);
+    }
+
+    [Fact]
+    public void Only_a_coordinator_changes_the_country_and_so_the_region()
+    {
+        var o = NewOrganization();
+        var country = o.CountryCode;
+
+        Assert.Throws<PermissionDeniedException>(() =>
+            o.Describe([new LocalizedName("fr", "Radio Ailleurs", true)], "", "FR", ["fr"], "", "", T0.AddDays(1), byCoordinator: false));
+        Assert.Equal(country, o.CountryCode);
+        Assert.Equal(1, o.Version);
+
+        o.Describe([new LocalizedName("fr", "Radio Ici", true)], "", country, ["fr"], "", "", T0.AddDays(1), byCoordinator: false);
+        Assert.Equal("radio ici", o.SortName);
     }
 
     [Fact]
