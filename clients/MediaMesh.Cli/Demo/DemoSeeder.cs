@@ -362,7 +362,7 @@ internal sealed class DemoSeeder(MediaMeshClient coordinator, string statePath, 
                             OfferId = offer.Id,
                             Uses = { plan.Uses },
                             Territories = { requester.Country },
-                            Period = new TimeInterval { StartTime = Timestamp.FromDateTime(plan.Start), EndTime = Timestamp.FromDateTime(plan.End) },
+                            Period = LicencePeriod(plan),
                             Message = "For our evening bulletin and website (demo).",
                         }, cancellationToken: token)).Request;
                         Interlocked.Increment(ref _created);
@@ -390,16 +390,18 @@ internal sealed class DemoSeeder(MediaMeshClient coordinator, string statePath, 
 
                 Interlocked.Increment(ref licences);
                 var reported = await client.Usage.ListAllAsync(new ListUsageReportsRequest { LicenceId = request.LicenceId }, token).CountAsync(token);
-                for (var k = reported; k < plan.Uses_Reported; k++)
+                // Usage is reported as it happens: at or after the grant, never written into the past. The
+                // request_id makes each planned airing count once however often the seeder runs.
+                var licenceStart = LicencePeriod(plan).StartTime.ToDateTime();
+                for (var k = reported; k < plan.Uses_Reported && licenceStart <= DateTime.UtcNow; k++)
                 {
-                    var when = plan.Start.AddDays(1 + (k * 7)).AddHours(19);
-                    var latest = DateTime.UtcNow.AddHours(-1);
                     await client.Usage.ReportUsageAsync(new ReportUsageRequest
                     {
+                        RequestId = $"demo-{request.LicenceId}-{k}",
                         LicenceId = request.LicenceId,
                         Use = plan.Uses[k % plan.Uses.Length],
                         CountryCode = requester.Country,
-                        UseTime = Timestamp.FromDateTime(when < latest ? when : latest),
+                        UseTime = Timestamp.FromDateTime(DateTime.UtcNow),
                         Channel = plan.Uses[k % plan.Uses.Length] == UsageKind.Broadcast ? $"{requester.ShortName} evening news" : $"{requester.ShortName} website",
                         AudienceEstimate = 10_000 + ((plan.OfferIndex * 7919 + k * 104729) % 2_000_000),
                     }, cancellationToken: token);
@@ -411,6 +413,18 @@ internal sealed class DemoSeeder(MediaMeshClient coordinator, string statePath, 
         });
         log($"requests: {requests}, licences: {licences}, usage reports: {usage}");
         return (requests, licences, usage);
+    }
+
+    /// <summary>
+    /// The planned period, moved to start no earlier than an hour ago: the exchange refuses licences that
+    /// start more than a day before they are requested.
+    /// </summary>
+    private static TimeInterval LicencePeriod(RequestPlan plan)
+    {
+        var earliest = DateTime.UtcNow.Date.AddHours(DateTime.UtcNow.Hour - 1);
+        var start = plan.Start < earliest ? earliest : plan.Start;
+        var end = plan.End > start ? plan.End : start.AddDays(90);
+        return new TimeInterval { StartTime = Timestamp.FromDateTime(start), EndTime = Timestamp.FromDateTime(end) };
     }
 
     private async Task LifecycleAsync(CancellationToken ct)
