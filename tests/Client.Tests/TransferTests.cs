@@ -154,7 +154,7 @@ public sealed class TransferTests(ClientMesh mesh)
             OfferId = _offer,
             Uses = { UsageKind.Broadcast },
             Territories = { "BR" },
-            Period = new Contracts.Common.V1.TimeInterval { StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow.AddDays(-1)) },
+            Period = new Contracts.Common.V1.TimeInterval { StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow.AddHours(-1)) },
         });
         Assert.NotNull(response.Licence);
         Assert.NotEmpty(_owner);
