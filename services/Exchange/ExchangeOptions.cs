@@ -10,4 +10,20 @@ public sealed class ExchangeOptions
 
     /// <summary>How often an idle feed re-reads the event log in case a signal was missed (another instance wrote).</summary>
     public TimeSpan FeedPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How often a running feed or download re-checks its caller with the organization service (key
+    /// still usable, organisation still active, coordinator role still held; for the feed also the
+    /// member's country and unions) and a download re-checks the rights.
+    /// </summary>
+    public TimeSpan StandingRecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a running feed or download goes on while the organization service cannot be reached
+    /// for a re-check (counted from the last good answer); after that it ends with UNAVAILABLE.
+    /// </summary>
+    public TimeSpan StandingRecheckGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A download also re-checks the rights (a database read) after this many chunks; 0 turns it off.</summary>
+    public int DownloadRecheckChunks { get; set; } = 64;
 }

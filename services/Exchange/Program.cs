@@ -14,6 +14,8 @@ builder.AddMediaMeshGrpcService("exchange");
 builder.AddMediaMeshDatabase<ExchangeDbContext, PostgresExchangeDbContext>("exchange", postgres => postgres.AddHostedService<PostgresFeedListener>());
 builder.AddMediaMeshGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>(
     "organization", "mediamesh.organization.v1.OrganizationService", "GetOrganization", "BatchGetOrganizations");
+builder.AddMediaMeshGrpcClient<OrgV1.CredentialService.CredentialServiceClient>(
+    "organization", "mediamesh.organization.v1.CredentialService", "GetCallerStanding");
 builder.AddMediaMeshGrpcClient<InitiativeV1.InitiativeService.InitiativeServiceClient>(
     "initiative", "mediamesh.initiative.v1.InitiativeService", "GetInitiative", "ListSignatures");
 builder.Services.Configure<ExchangeOptions>(builder.Configuration.GetSection(ExchangeOptions.Section));
@@ -21,6 +23,7 @@ builder.Services.AddMediaStore(builder.Configuration,
     Path.GetFullPath(builder.Configuration["MediaMesh:DataDirectory"] ?? "data", builder.Environment.ContentRootPath));
 builder.Services.AddSingleton<FeedNotifier>();
 builder.Services.AddScoped<MemberDirectory>();
+builder.Services.AddScoped<CallerStandings>();
 builder.Services.AddScoped<InitiativeLinks>();
 builder.Services.AddScoped<OfferWorkflow>();
 builder.Services.AddScoped<Licensing>();

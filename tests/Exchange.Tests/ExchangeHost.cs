@@ -21,6 +21,9 @@ public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpc
 {
     public const string Unreachable = "http://127.0.0.1:9";
 
+    /// <summary>How often feeds and downloads of test hosts re-check their caller and rights.</summary>
+    public static readonly TimeSpan StandingRecheckInterval = TimeSpan.FromMilliseconds(300);
+
     private readonly OrganizationDependency? _organization;
     private readonly InitiativeDependency? _initiative;
     private readonly TimeProvider? _clock;
@@ -40,6 +43,8 @@ public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpc
         WithSetting("MediaMesh:Services:initiative:Deadline", "00:00:03");
         WithSetting("MediaMesh:Exchange:FeedHeartbeatInterval", "00:00:01");
         WithSetting("MediaMesh:Exchange:FeedPollInterval", "00:00:00.500");
+        WithSetting("MediaMesh:Exchange:StandingRecheckInterval", StandingRecheckInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        WithSetting("MediaMesh:Exchange:DownloadRecheckChunks", "4");
         WithSetting("MediaMesh:Media:MaxRenditionBytes", (1L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -48,9 +53,13 @@ public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpc
         base.ConfigureWebHost(builder);
         if (_organization is { } organization)
         {
-            builder.ConfigureTestServices(services => services
-                .AddGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>()
-                .ConfigurePrimaryHttpMessageHandler(() => organization.Server.CreateHandler()));
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>()
+                    .ConfigurePrimaryHttpMessageHandler(() => organization.Server.CreateHandler());
+                services.AddGrpcClient<OrgV1.CredentialService.CredentialServiceClient>()
+                    .ConfigurePrimaryHttpMessageHandler(() => organization.Server.CreateHandler());
+            });
         }
 
         if (_clock is { } clock)

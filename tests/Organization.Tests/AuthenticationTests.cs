@@ -14,7 +14,7 @@ public sealed class AuthenticationTests(OrganizationHost host) : IClassFixture<O
         "CreateOrganization", "GetOrganization", "BatchGetOrganizations", "ListOrganizations", "UpdateOrganization",
         "ActivateOrganization", "SuspendOrganization", "SetOrganizationRole", "RequestUnionMembership",
         "ApproveUnionMembership", "DeclineUnionMembership", "EndUnionMembership", "ListUnionMemberships",
-        "CreateApiKey", "ListApiKeys", "RevokeApiKey", "ResolveApiKey");
+        "CreateApiKey", "ListApiKeys", "RevokeApiKey", "ResolveApiKey", "GetCallerStanding");
 
     [Theory]
     [MemberData(nameof(Rpcs))]
@@ -41,6 +41,8 @@ public sealed class AuthenticationTests(OrganizationHost host) : IClassFixture<O
             "RevokeApiKey" => async () => await c.RevokeApiKeyAsync(new V1.RevokeApiKeyRequest { OrganizationId = "org_x", Id = "key_x" }),
             "ResolveApiKey" => async () => await new V1.CredentialService.CredentialServiceClient(host.Anonymous())
                 .ResolveApiKeyAsync(new V1.ResolveApiKeyRequest { Secret = "mmk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }),
+            "GetCallerStanding" => async () => await new V1.CredentialService.CredentialServiceClient(host.Anonymous())
+                .GetCallerStandingAsync(new V1.GetCallerStandingRequest { OrganizationId = "org_x" }),
             _ => throw new ArgumentOutOfRangeException(nameof(rpc), rpc, null),
         };
 

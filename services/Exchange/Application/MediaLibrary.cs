@@ -3,7 +3,10 @@ using MediaMesh.Exchange.Domain;
 using MediaMesh.Exchange.Persistence;
 using MediaMesh.MediaStore;
 using MediaMesh.ServiceDefaults.Identity;
+using MediaMesh.ServiceDefaults.LongCalls;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using System.Runtime.CompilerServices;
 
 namespace MediaMesh.Exchange.Application;
 
@@ -12,7 +15,8 @@ namespace MediaMesh.Exchange.Application;
 /// and streamed back to the owner or a licensee after the rights are checked at download time.
 /// The store is the truth about bytes held; the row follows it.
 /// </summary>
-public sealed class MediaLibrary(ExchangeDbContext db, TimeProvider clock, IMediaStore store, ChunkedUpload upload, ChunkedDownload download)
+public sealed class MediaLibrary(
+    ExchangeDbContext db, TimeProvider clock, IMediaStore store, ChunkedUpload upload, ChunkedDownload download, CallerStandings standings, IOptions<ExchangeOptions> options)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -113,11 +117,51 @@ public sealed class MediaLibrary(ExchangeDbContext db, TimeProvider clock, IMedi
         return rendition;
     }
 
-    /// <summary>Checks the rights at this moment and opens the bytes from <paramref name="offset"/>.</summary>
+    /// <summary>
+    /// Checks the rights at this moment and opens the bytes from <paramref name="offset"/>. While the
+    /// bytes stream, the rights are judged again (<see cref="RequireDownloadAllowedAsync"/>) every
+    /// re-check interval and every few chunks, and the caller's standing every interval
+    /// (<see cref="CallerStandings"/>): a kill, an expiry or a licence that ends stops the download
+    /// with the refusal a new download would get.
+    /// </summary>
     public async Task<(Rendition Rendition, IAsyncEnumerable<(long Offset, ReadOnlyMemory<byte> Data)> Chunks)> DownloadAsync(
         CallerIdentity caller, string id, long offset, int chunkSize, CancellationToken ct)
     {
         var (rendition, offer) = await FindAsync(caller, id, ct);
+        await RequireDownloadAllowedAsync(caller, offer, ct);
+
+        if (rendition.State != RenditionState.Complete)
+        {
+            throw new PreconditionFailedException($"Rendition '{id}' is not complete yet; it cannot be downloaded.", "STATE", id);
+        }
+
+        if (offset < 0 || offset > rendition.SizeBytes)
+        {
+            throw ValidationFailedException.For("offset", $"must be between 0 and the size ({rendition.SizeBytes})");
+        }
+
+        return (rendition, RecheckedAsync(caller, offer.Id, download.ReadAsync(ObjectKey(id), offset, chunkSize, ct), ct));
+    }
+
+    private async IAsyncEnumerable<(long Offset, ReadOnlyMemory<byte> Data)> RecheckedAsync(
+        CallerIdentity caller, string offerId, IAsyncEnumerable<(long Offset, ReadOnlyMemory<byte> Data)> chunks, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var settings = options.Value;
+        var standing = standings.Recheck(caller);
+        var rights = new PeriodicRecheck(
+            async c => await RequireDownloadAllowedAsync(caller, await db.Offers.AsNoTracking().SingleAsync(o => o.Id == offerId, c), c),
+            settings.StandingRecheckInterval, TimeSpan.Zero, clock, settings.DownloadRecheckChunks);
+        await foreach (var chunk in chunks.WithCancellation(ct))
+        {
+            await standing.DueAsync(ct);
+            await rights.ItemAsync(ct);
+            yield return chunk;
+        }
+    }
+
+    /// <summary>The download rule (<see cref="RightsPolicy.CheckDownload"/>) for the caller now: PERMISSION_DENIED without a licence, FAILED_PRECONDITION otherwise.</summary>
+    private async Task RequireDownloadAllowedAsync(CallerIdentity caller, Offer offer, CancellationToken ct)
+    {
         var holds = await db.Licences.AsNoTracking()
             .Where(l => l.OfferId == offer.Id && l.LicenseeId == caller.OrganizationId)
             .ToListAsync(ct);
@@ -131,18 +175,6 @@ public sealed class MediaLibrary(ExchangeDbContext db, TimeProvider clock, IMedi
             default:
                 throw new PreconditionFailedException(decision.Reason, decision.Refusal.ToString().ToUpperInvariant(), offer.Id);
         }
-
-        if (rendition.State != RenditionState.Complete)
-        {
-            throw new PreconditionFailedException($"Rendition '{id}' is not complete yet; it cannot be downloaded.", "STATE", id);
-        }
-
-        if (offset < 0 || offset > rendition.SizeBytes)
-        {
-            throw ValidationFailedException.For("offset", $"must be between 0 and the size ({rendition.SizeBytes})");
-        }
-
-        return (rendition, download.ReadAsync(ObjectKey(id), offset, chunkSize, ct));
     }
 
     /// <summary>Deletes an incomplete rendition, or any rendition of a draft, with its bytes.</summary>

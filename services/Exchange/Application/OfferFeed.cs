@@ -2,6 +2,7 @@ using MediaMesh.Common.Geography;
 using MediaMesh.Exchange.Domain;
 using MediaMesh.Exchange.Persistence;
 using Microsoft.EntityFrameworkCore;
+using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.Extensions.Options;
 
 namespace MediaMesh.Exchange.Application;
@@ -46,8 +47,11 @@ public sealed record FeedFilter(
 /// in pages, then live events as they are committed; only events the rights let it see
 /// (<see cref="RightsPolicy.FeedReaches"/>) (woken by <see cref="FeedNotifier"/>, with a
 /// polling fallback), and a heartbeat whenever nothing was sent for the heartbeat interval.
+/// The subscriber is re-checked while the feed runs (<see cref="CallerStandings"/>): a revoked key,
+/// a suspended organisation or a removed coordinator role ends the stream, and each event is judged
+/// with the subscriber's standing as last re-checked (its country now) and its licences and requests now.
 /// </summary>
-public sealed class OfferFeed(ExchangeDbContext db, FeedNotifier notifier, TimeProvider clock, IOptions<ExchangeOptions> options)
+public sealed class OfferFeed(ExchangeDbContext db, FeedNotifier notifier, MemberDirectory members, CallerStandings standings, TimeProvider clock, IOptions<ExchangeOptions> options)
 {
     private const int PageSize = 200;
 
@@ -55,24 +59,31 @@ public sealed class OfferFeed(ExchangeDbContext db, FeedNotifier notifier, TimeP
         await db.OfferEvents.MaxAsync(e => (long?)e.Cursor, ct) ?? 0;
 
     public async Task RunAsync(
-        FeedAudience subscriber, long afterCursor, bool fromBeginning, FeedFilter filter,
+        CallerIdentity caller, long afterCursor, bool fromBeginning, FeedFilter filter,
         Func<OfferEvent, Task> sendEvent, Func<long, DateTime, Task> sendHeartbeat, CancellationToken ct)
     {
+        var subscriber = caller.IsCoordinator
+            ? FeedAudience.Everything(caller.OrganizationId)
+            : FeedAudience.Of(caller.OrganizationId, (await members.RequireActiveAsync(caller.OrganizationId, ct)).CountryCode);
+        var recheck = standings.Recheck(caller, standing => subscriber = caller.IsCoordinator
+            ? FeedAudience.Everything(caller.OrganizationId)
+            : FeedAudience.Of(caller.OrganizationId, standing.Profile.CountryCode));
         var heartbeat = options.Value.FeedHeartbeatInterval;
         var poll = options.Value.FeedPollInterval;
         var cursor = fromBeginning ? 0 : afterCursor > 0 ? afterCursor : await LatestCursorAsync(ct);
         var lastSent = clock.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
+            await recheck.DueAsync(ct);
             var wake = notifier.Current;
             var page = await db.OfferEvents.AsNoTracking().Where(e => e.Cursor > cursor).OrderBy(e => e.Cursor).Take(PageSize).ToListAsync(ct);
             if (page.Count > 0)
             {
-                var licensed = await LicensedAsync(subscriber.OrganizationId, page, ct);
+                var (licensed, requested) = await InvolvementAsync(subscriber.OrganizationId, page, ct);
                 foreach (var entry in page)
                 {
                     if (filter.Matches(entry.Snapshot, licensed)
-                        && RightsPolicy.FeedReaches(entry.Snapshot, subscriber, licensed.Contains(entry.OfferId)))
+                        && RightsPolicy.FeedReaches(entry.Snapshot, subscriber, licensed.Contains(entry.OfferId) || requested.Contains(entry.OfferId)))
                     {
                         await sendEvent(entry);
                         lastSent = clock.GetTimestamp();
@@ -109,13 +120,20 @@ public sealed class OfferFeed(ExchangeDbContext db, FeedNotifier notifier, TimeP
         ct.ThrowIfCancellationRequested();
     }
 
-    private async Task<IReadOnlySet<string>> LicensedAsync(string subscriberId, IReadOnlyList<OfferEvent> page, CancellationToken ct)
+    /// <summary>The offers of the page the subscriber holds a licence of, and those it has requested (in any state), as they are now.</summary>
+    private async Task<(IReadOnlySet<string> Licensed, IReadOnlySet<string> Requested)> InvolvementAsync(
+        string subscriberId, IReadOnlyList<OfferEvent> page, CancellationToken ct)
     {
         var offerIds = page.Select(e => e.OfferId).Distinct().ToArray();
         var held = await db.Licences.AsNoTracking()
             .Where(l => l.LicenseeId == subscriberId && offerIds.Contains(l.OfferId))
             .Select(l => l.OfferId)
             .ToListAsync(ct);
-        return held.ToHashSet(StringComparer.Ordinal);
+        var asked = await db.ContentRequests.AsNoTracking()
+            .Where(r => r.RequesterId == subscriberId && offerIds.Contains(r.OfferId))
+            .Select(r => r.OfferId)
+            .Distinct()
+            .ToListAsync(ct);
+        return (held.ToHashSet(StringComparer.Ordinal), asked.ToHashSet(StringComparer.Ordinal));
     }
 }

@@ -51,8 +51,13 @@ public sealed record DownloadDecision(DownloadRefusal Refusal, string Reason = "
 /// The enforced rights, as pure functions of their inputs: whether a request can be licensed (and
 /// how it is decided), and whether a download may happen now. What is not permitted is prohibited.
 /// </summary>
-/// <summary>Who is reading the feed: the organisation and its home country, or a coordinator who sees everything.</summary>
-public sealed record FeedAudience(string OrganizationId, string? CountryCode, bool SeesEverything);
+/// <summary>Who is reading the feed: the organisation and its home country (as last re-checked), or a coordinator who sees everything.</summary>
+public sealed record FeedAudience(string OrganizationId, string? CountryCode, bool SeesEverything)
+{
+    public static FeedAudience Everything(string organizationId) => new(organizationId, null, SeesEverything: true);
+
+    public static FeedAudience Of(string organizationId, string countryCode) => new(organizationId, countryCode, SeesEverything: false);
+}
 
 public static class RightsPolicy
 {
@@ -153,14 +158,15 @@ public static class RightsPolicy
     }
 
     /// <summary>
-    /// Whether a feed event reaches a subscriber: the owner, coordinators and members holding a licence
-    /// of the item get every event (a kill must reach every licensee); anyone else only events of items
+    /// Whether a feed event reaches a subscriber: the owner, coordinators and members involved with the
+    /// item (holding a licence of it or having requested it) get every event (a kill must reach everyone
+    /// who may have taken it, even after a correction denied its country); anyone else only events of items
     /// whose rights permit the subscriber's home country, so nobody is told about what it may not take.
     /// </summary>
-    public static bool FeedReaches(OfferSnapshot offer, FeedAudience subscriber, bool holdsLicence) =>
+    public static bool FeedReaches(OfferSnapshot offer, FeedAudience subscriber, bool involved) =>
         subscriber.SeesEverything
         || subscriber.OrganizationId == offer.OwnerId
-        || holdsLicence
+        || involved
         || (subscriber.CountryCode is { } country && offer.Content.Rights.PermitsTerritory(country));
 
     /// <summary>Whether a download may happen now. Owners and coordinators need no licence; a kill stops everyone.</summary>

@@ -10,7 +10,7 @@ using V1 = MediaMesh.Contracts.Exchange.V1;
 namespace MediaMesh.Exchange.Grpc;
 
 /// <summary>mediamesh.exchange.v1.CatalogueService: search and the live feed.</summary>
-public sealed class CatalogueGrpcService(Catalogue catalogue, OfferFeed feed, MemberDirectory members) : V1.CatalogueService.CatalogueServiceBase
+public sealed class CatalogueGrpcService(Catalogue catalogue, OfferFeed feed) : V1.CatalogueService.CatalogueServiceBase
 {
     public override async Task<V1.SearchOffersResponse> SearchOffers(V1.SearchOffersRequest request, ServerCallContext context)
     {
@@ -72,10 +72,7 @@ public sealed class CatalogueGrpcService(Catalogue catalogue, OfferFeed feed, Me
         var languages = ExchangeRequestParser.ParseLanguages(filter.Languages, "filter.languages", v);
         v.ThrowIfInvalid();
         var feedFilter = new FeedFilter(types, regions, languages, filter.Subjects.ToArray(), filter.LicensedOnly);
-        var audience = caller.IsCoordinator
-            ? new FeedAudience(caller.OrganizationId, null, SeesEverything: true)
-            : new FeedAudience(caller.OrganizationId, (await members.RequireActiveAsync(caller.OrganizationId, context.CancellationToken)).CountryCode, SeesEverything: false);
-        await feed.RunAsync(audience, request.AfterCursor, request.FromBeginning, feedFilter,
+        await feed.RunAsync(caller, request.AfterCursor, request.FromBeginning, feedFilter,
             e => responseStream.WriteAsync(new V1.SubscribeFeedResponse { Event = e.ToContract() }, context.CancellationToken),
             (latest, time) => responseStream.WriteAsync(
                 new V1.SubscribeFeedResponse { Heartbeat = new V1.FeedHeartbeat { LatestCursor = latest, Time = ExchangeMapper.ToTimestamp(time) } },

@@ -32,3 +32,6 @@ public sealed record OrganizationView(Organization Organization, IReadOnlyList<s
 
 /// <summary>What the gateway learns from a presented key.</summary>
 public sealed record ResolvedKey(string ApiKeyId, string OrganizationId, OrganizationRole Role, OrganizationStatus Status, DateTime? ExpireTime);
+
+/// <summary>An authenticated caller's standing now: its organisation (with unions) and whether the key it presented is still usable.</summary>
+public sealed record CallerStanding(OrganizationView Organization, bool ApiKeyActive);

@@ -286,6 +286,24 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
         return new ResolvedKey(key.Id, organization.Id, organization.Role, organization.Status, key.ExpireTime);
     }
 
+    /// <summary>
+    /// What a long call re-checks about its caller: the organisation now and whether the key it
+    /// presented (if any) is still usable. Services only: it tells whether a key exists.
+    /// </summary>
+    public async Task<CallerStanding> GetCallerStandingAsync(CallerIdentity caller, string organizationId, string apiKeyId, CancellationToken ct)
+    {
+        if (!caller.IsService)
+        {
+            throw new PermissionDeniedException("Only MediaMesh services may read a caller's standing.");
+        }
+
+        var organization = await GetAsync(organizationId, ct);
+        var keyActive = apiKeyId.Length > 0
+            && await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == apiKeyId && k.OrganizationId == organizationId, ct) is { } key
+            && key.IsUsable(Now);
+        return new CallerStanding(organization, keyActive);
+    }
+
     private async Task<Organization> FindAsync(string id, CancellationToken ct) =>
         await db.Organizations.SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new ResourceNotFoundException("Organization", id);
 

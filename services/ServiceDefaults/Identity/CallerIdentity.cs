@@ -11,6 +11,9 @@ public sealed record CallerIdentity(string OrganizationId, string Role)
 
     public bool IsService => Role == CallerRoles.Service;
 
+    /// <summary>The API key the member presented at the gateway, if the token names one.</summary>
+    public string? ApiKeyId { get; init; }
+
     /// <summary>True if the caller acts for <paramref name="organizationId"/> or is a coordinator.</summary>
     public bool MayActFor(string organizationId) => IsCoordinator || OrganizationId == organizationId;
 
@@ -44,7 +47,8 @@ public sealed record CallerIdentity(string OrganizationId, string Role)
             return null;
         }
 
-        return new CallerIdentity(org, role);
+        var key = principal.FindFirstValue(MediaMeshClaims.ApiKeyId);
+        return new CallerIdentity(org, role) { ApiKeyId = string.IsNullOrEmpty(key) ? null : key };
     }
 }
 
