@@ -24,6 +24,12 @@ public sealed class ExchangeOptions
     /// </summary>
     public TimeSpan StandingRecheckGrace { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long an upload holds its rendition without news from the client: the lease is renewed while
+    /// chunks arrive, so a stalled upload loses it after this long and a resumed one can take over.
+    /// </summary>
+    public TimeSpan UploadLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A download also re-checks the rights (a database read) after this many chunks; 0 turns it off.</summary>
     public int DownloadRecheckChunks { get; set; } = 64;
 }

@@ -55,7 +55,9 @@ public sealed class MediaLibrary(
     /// <summary>
     /// Appends the chunks at <paramref name="offset"/>. Whatever happens to the stream, the bytes that
     /// arrived stay held and the row records them, so the member resumes from there. A checksum
-    /// mismatch marks the rendition FAILED, drops its bytes and is DATA_LOSS.
+    /// mismatch marks the rendition FAILED, drops its bytes and is DATA_LOSS. One upload at a time per
+    /// rendition (<see cref="UploadLease"/>): another one is refused with FAILED_PRECONDITION before it
+    /// touches the bytes or the row, and a restart of a FAILED rendition deletes the bytes only under the lease.
     /// </summary>
     public async Task<Rendition> UploadAsync(CallerIdentity caller, string id, long offset, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken ct)
     {
@@ -66,6 +68,22 @@ public sealed class MediaLibrary(
             throw new PreconditionFailedException($"Offer '{offer.Id}' was killed; no uploads are accepted.", "STATE", offer.Id);
         }
 
+        var lease = await UploadLease.TakeAsync(db, id, options.Value.UploadLease, clock, ct);
+        try
+        {
+            // Read again under the lease: an upload that held it before may have changed the row.
+            await db.Entry(rendition).ReloadAsync(ct);
+            return await UploadUnderLeaseAsync(rendition, lease, offset, chunks, ct);
+        }
+        finally
+        {
+            await lease.ReleaseAsync();
+        }
+    }
+
+    private async Task<Rendition> UploadUnderLeaseAsync(Rendition rendition, UploadLease lease, long offset, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken ct)
+    {
+        var id = rendition.Id;
         var key = ObjectKey(id);
         if (rendition.State == RenditionState.Uploading)
         {
@@ -82,16 +100,28 @@ public sealed class MediaLibrary(
         {
             await store.DeleteAsync(key, ct);
         }
+
         UploadResult result;
+        var stillHeld = false;
         try
         {
-            result = await upload.WriteAsync(key, rendition.SizeBytes, rendition.Sha256, offset, chunks, ct);
+            result = await upload.WriteAsync(key, rendition.SizeBytes, rendition.Sha256, offset, lease.Guard(chunks, ct), ct);
         }
         finally
         {
-            // A broken stream still leaves every appended byte held: record them for the resume.
-            rendition.Received(await store.GetHeldBytesAsync(key, CancellationToken.None));
-            await db.SaveChangesAsync(CancellationToken.None);
+            // A broken stream still leaves every appended byte held: record them for the resume — unless
+            // this upload stalled and another one took over: the row is then that upload's to write.
+            stillHeld = await lease.RenewAsync(CancellationToken.None);
+            if (stillHeld)
+            {
+                rendition.Received(await store.GetHeldBytesAsync(key, CancellationToken.None));
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+        }
+
+        if (!stillHeld)
+        {
+            throw lease.TakenOver();
         }
 
         if (result.Outcome == UploadOutcome.Incomplete)

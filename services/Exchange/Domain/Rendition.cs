@@ -53,6 +53,11 @@ public sealed class Rendition
     public DateTime? CompleteTime { get; private set; }
     public long Version { get; private set; }
 
+    /// <summary>The upload that holds the rendition now (one at a time), until <see cref="UploadLeaseExpireTime"/>; null when none does.</summary>
+    public string? UploadLeaseToken { get; private set; }
+
+    public DateTime? UploadLeaseExpireTime { get; private set; }
+
     public static Rendition Declare(string id, string offerId, RenditionDescription d, DateTime now) => new()
     {
         Id = id,

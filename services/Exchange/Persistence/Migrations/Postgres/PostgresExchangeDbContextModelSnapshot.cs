@@ -431,6 +431,13 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Postgres
                     b.Property<int>("State")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("UploadLeaseExpireTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadLeaseToken")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");

@@ -394,6 +394,12 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Sqlite
                     b.Property<int>("State")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("UploadLeaseExpireTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadLeaseToken")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
