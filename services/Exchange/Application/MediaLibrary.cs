@@ -98,7 +98,9 @@ public sealed class MediaLibrary(
         rendition.BeginUpload(offset);
         if (restart)
         {
+            // Under the lease: no other upload's bytes are deleted; the row says UPLOADING from here on.
             await store.DeleteAsync(key, ct);
+            await db.SaveChangesAsync(ct);
         }
 
         UploadResult result;
