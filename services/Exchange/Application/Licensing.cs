@@ -22,8 +22,8 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
 
     public async Task<(ContentRequest Request, Licence? Licence)> RequestAsync(CallerIdentity caller, string offerId, LicenceAsk ask, string message, CancellationToken ct)
     {
-        var visible = await db.Offers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == offerId, ct) ?? throw new ResourceNotFoundException("Offer", offerId);
-        if (visible.State == OfferState.Draft && !caller.MayActFor(visible.OwnerId))
+        var visible = await db.Offers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == offerId, ct);
+        if (!caller.MaySee(visible))
         {
             throw new ResourceNotFoundException("Offer", offerId);
         }

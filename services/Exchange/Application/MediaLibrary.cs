@@ -229,7 +229,7 @@ public sealed class MediaLibrary(
     {
         var rendition = await db.Renditions.SingleOrDefaultAsync(r => r.Id == id, ct) ?? throw new ResourceNotFoundException("Rendition", id);
         var offer = await db.Offers.AsNoTracking().SingleAsync(o => o.Id == rendition.OfferId, ct);
-        if (offer.State == OfferState.Draft && !caller.MayActFor(offer.OwnerId))
+        if (!caller.MaySee(offer))
         {
             throw new ResourceNotFoundException("Rendition", id);
         }
@@ -239,13 +239,13 @@ public sealed class MediaLibrary(
 
     private async Task<Offer> FindOfferAsync(CallerIdentity caller, string offerId, CancellationToken ct)
     {
-        var offer = await db.Offers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == offerId, ct) ?? throw new ResourceNotFoundException("Offer", offerId);
-        if (offer.State == OfferState.Draft && !caller.MayActFor(offer.OwnerId))
+        var offer = await db.Offers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == offerId, ct);
+        if (!caller.MaySee(offer))
         {
             throw new ResourceNotFoundException("Offer", offerId);
         }
 
-        return offer;
+        return offer!;
     }
 
     private static void RequireOwner(CallerIdentity caller, Offer offer, string action)

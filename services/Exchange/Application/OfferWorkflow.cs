@@ -167,17 +167,16 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         return new PageResult<OfferSnapshot>(result.Items.Select(v => v.Snapshot).ToArray(), result.NextPageToken);
     }
 
-    /// <summary>The offer if the caller may see it: drafts only by their owner and coordinators.</summary>
+    /// <summary>The offer if the caller may see it (<see cref="OfferAccess"/>); NOT_FOUND otherwise.</summary>
     public async Task<Offer> FindVisibleAsync(CallerIdentity caller, string id, CancellationToken ct)
     {
-        var offer = await db.Offers.Include(o => o.Tags).SingleOrDefaultAsync(o => o.Id == id, ct)
-            ?? throw new ResourceNotFoundException("Offer", id);
-        if (offer.State == OfferState.Draft && !caller.MayActFor(offer.OwnerId))
+        var offer = await db.Offers.Include(o => o.Tags).SingleOrDefaultAsync(o => o.Id == id, ct);
+        if (!caller.MaySee(offer))
         {
             throw new ResourceNotFoundException("Offer", id);
         }
 
-        return offer;
+        return offer!;
     }
 
     private async Task<Offer> FindForChangeAsync(CallerIdentity caller, string id, string? etag, string action, CancellationToken ct)

@@ -104,13 +104,13 @@ public sealed partial class UsageLedger(ExchangeDbContext db, TimeProvider clock
         else
         {
             var offer = await db.Offers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == offerId, ct);
-            if (offer is null || (offer.State == OfferState.Draft && !caller.MayActFor(offer.OwnerId)))
+            if (!caller.MaySee(offer))
             {
                 throw new ResourceNotFoundException("Offer", offerId ?? string.Empty);
             }
 
             rows = rows.Where(u => u.OfferId == offerId);
-            if (!caller.MayActFor(offer.OwnerId))
+            if (!caller.MayActFor(offer!.OwnerId))
             {
                 // A licensee sees its own reports of someone else's item, not its competitors'.
                 var me = caller.OrganizationId;
