@@ -4,8 +4,11 @@ using MediaMesh.Common.Errors;
 
 namespace MediaMesh.ServiceDefaults.Identity;
 
-/// <summary>Who is calling: the organisation and its role, taken from the verified internal token.</summary>
-public sealed record CallerIdentity(string OrganizationId, string Role)
+/// <summary>
+/// Who is calling: the organisation and its role, taken from the verified internal token, and the API key
+/// the gateway resolved (for the audit trail; empty when the token names none, e.g. a service's own call).
+/// </summary>
+public sealed record CallerIdentity(string OrganizationId, string Role, string ApiKeyId = "")
 {
     public bool IsCoordinator => Role == CallerRoles.Coordinator;
 
@@ -44,7 +47,7 @@ public sealed record CallerIdentity(string OrganizationId, string Role)
             return null;
         }
 
-        return new CallerIdentity(org, role);
+        return new CallerIdentity(org, role, principal.FindFirstValue(MediaMeshClaims.ApiKeyId) ?? string.Empty);
     }
 }
 
