@@ -43,7 +43,8 @@ public static class AuditContracts
             Action = e.Action,
             Details = e.Details,
         };
-        message.Subjects.AddRange(e.Subjects.Select(s => new CommonV1.AuditSubject { Type = (CommonV1.AuditSubjectType)s.Type, Id = s.SubjectId }));
+        // Subjects in a stable order (type, then id), whatever order the database returns them in.
+        message.Subjects.AddRange(e.Subjects.OrderBy(s => s.Type).ThenBy(s => s.SubjectId, StringComparer.Ordinal).Select(s => new CommonV1.AuditSubject { Type = (CommonV1.AuditSubjectType)s.Type, Id = s.SubjectId }));
         return message;
     }
 
