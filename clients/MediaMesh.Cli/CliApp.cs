@@ -33,7 +33,7 @@ public static class CliApp
             InitiativeCommands.Initiatives(context),
             OfferCommands.Offers(context), MediaCommands.Media(context), CatalogueCommands.Catalog(context),
             LicensingCommands.Requests(context), LicensingCommands.Licences(context),
-            FeedCommands.Feed(context), UsageCommands.Usage(context), StatsCommands.Stats(context),
+            FeedCommands.Feed(context), UsageCommands.Usage(context), StatsCommands.Stats(context), AuditCommands.Audit(context),
             DemoCommands.Demo(context),
         })
         {

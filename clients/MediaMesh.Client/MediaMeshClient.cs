@@ -46,6 +46,7 @@ public sealed class MediaMeshClient : IDisposable
         Licensing = new LicensingService.LicensingServiceClient(CallInvoker);
         Catalogue = new CatalogueService.CatalogueServiceClient(CallInvoker);
         Usage = new UsageService.UsageServiceClient(CallInvoker);
+        ExchangeAudit = new AuditService.AuditServiceClient(CallInvoker);
     }
 
     /// <summary>Connects with explicit options.</summary>
@@ -80,6 +81,9 @@ public sealed class MediaMeshClient : IDisposable
 
     /// <summary>Usage reports and the exchange-balance statistics.</summary>
     public UsageService.UsageServiceClient Usage { get; }
+
+    /// <summary>The exchange's audit trail (the directory's is <see cref="Organizations"/>' ListAuditEntries).</summary>
+    public AuditService.AuditServiceClient ExchangeAudit { get; }
 
     /// <summary>Declares <paramref name="path"/> as a rendition of an offer and uploads it, resuming after broken connections.</summary>
     public Task<Rendition> UploadFileAsync(string offerId, string path, Transfers.RenditionDeclaration declaration,

@@ -62,7 +62,13 @@ public static class Pagination
     public static IAsyncEnumerable<Activity> ListAllAsync(this InitiativeService.InitiativeServiceClient client, ListActivitiesRequest request, CancellationToken ct = default) =>
         All(request, (r, t) => r.PageToken = t, (r, c) => client.ListActivitiesAsync(r, cancellationToken: c), p => p.Activities, p => p.NextPageToken, ct);
 
-    public static IAsyncEnumerable<AuditEntry> ListAllAsync(this InitiativeService.InitiativeServiceClient client, ListAuditEntriesRequest request, CancellationToken ct = default) =>
+    public static IAsyncEnumerable<AuditEntry> ListAllAsync(this InitiativeService.InitiativeServiceClient client, Contracts.Initiative.V1.ListAuditEntriesRequest request, CancellationToken ct = default) =>
+        All(request, (r, t) => r.PageToken = t, (r, c) => client.ListAuditEntriesAsync(r, cancellationToken: c), p => p.Entries, p => p.NextPageToken, ct);
+
+    public static IAsyncEnumerable<Contracts.Common.V1.AuditEntry> ListAllAsync(this OrganizationService.OrganizationServiceClient client, Contracts.Organization.V1.ListAuditEntriesRequest request, CancellationToken ct = default) =>
+        All(request, (r, t) => r.PageToken = t, (r, c) => client.ListAuditEntriesAsync(r, cancellationToken: c), p => p.Entries, p => p.NextPageToken, ct);
+
+    public static IAsyncEnumerable<Contracts.Common.V1.AuditEntry> ListAllAsync(this AuditService.AuditServiceClient client, Contracts.Exchange.V1.ListAuditEntriesRequest request, CancellationToken ct = default) =>
         All(request, (r, t) => r.PageToken = t, (r, c) => client.ListAuditEntriesAsync(r, cancellationToken: c), p => p.Entries, p => p.NextPageToken, ct);
 
     public static IAsyncEnumerable<Offer> ListAllAsync(this OfferService.OfferServiceClient client, ListOffersRequest request, CancellationToken ct = default) =>

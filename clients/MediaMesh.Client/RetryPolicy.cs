@@ -22,13 +22,14 @@ public static class RetryPolicy
     /// <summary>Methods that may safely run twice.</summary>
     public static readonly IReadOnlyList<(string Service, string Method)> IdempotentMethods =
     [
-        .. Methods("mediamesh.organization.v1.OrganizationService", "GetOrganization", "BatchGetOrganizations", "ListOrganizations", "ListUnionMemberships", "ListApiKeys"),
+        .. Methods("mediamesh.organization.v1.OrganizationService", "GetOrganization", "BatchGetOrganizations", "ListOrganizations", "ListUnionMemberships", "ListApiKeys", "ListAuditEntries"),
         .. Methods("mediamesh.initiative.v1.InitiativeService", "GetInitiative", "ListInitiatives", "SignInitiative", "ListSignatures", "CountSignaturesByRegion", "GetActivity", "ListActivities", "ListAuditEntries"),
         .. Methods("mediamesh.exchange.v1.OfferService", "GetOffer", "ListOffers", "ListOfferVersions"),
         .. Methods("mediamesh.exchange.v1.MediaService", "GetRendition"),
         .. Methods("mediamesh.exchange.v1.LicensingService", "GetContentRequest", "ListContentRequests", "GetLicence", "ListLicences"),
         .. Methods("mediamesh.exchange.v1.CatalogueService", "SearchOffers"),
         .. Methods("mediamesh.exchange.v1.UsageService", "ListUsageReports", "GetExchangeStatistics", "GetFlowMatrix", "GetReciprocity"),
+        .. Methods("mediamesh.exchange.v1.AuditService", "ListAuditEntries"),
         ("grpc.health.v1.Health", "Check"),
     ];
 

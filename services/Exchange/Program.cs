@@ -47,6 +47,7 @@ app.MapGrpcService<LicensingGrpcService>();
 app.MapGrpcService<CatalogueGrpcService>();
 app.MapGrpcService<UsageGrpcService>();
 app.MapGrpcService<MediaGrpcService>();
+app.MapGrpcService<AuditGrpcService>();
 app.MapGrpcInfrastructure();
 app.MapDefaultEndpoints();
 await app.RunAsync();

@@ -129,6 +129,28 @@ public sealed class CliTests(ClientMesh mesh)
     }
 
     [Fact]
+    public async Task Audit_list_shows_the_members_own_entries_of_either_service_with_filters()
+    {
+        var member = await mesh.NewMemberAsync("KE");
+        var cli = new CliRunner(mesh.GatewayAddress.ToString(), member.ApiKey);
+        var slug = Offers.Slug();
+        var draft = await cli.JsonAsync("offers", "create", "--type", "news-video", "--headline", "en=Audited item " + slug, "--slug", slug, "--located", "KE");
+        var offerId = draft["id"]!.GetValue<string>();
+
+        var exchange = (await cli.JsonAsync("audit", "list", "--subject", offerId)).AsArray();
+        var created = Assert.Single(exchange)!;
+        Assert.Equal("offer.created", created["action"]!.GetValue<string>());
+        Assert.Equal(member.OrganizationId, created["actorOrganizationId"]!.GetValue<string>());
+        Assert.Equal(member.ApiKeyId, created["actorApiKeyId"]!.GetValue<string>());
+
+        var directory = (await cli.JsonAsync("audit", "list", "--service", "organization", "--action", "organization.activated", "--from", "now-1h")).AsArray();
+        Assert.Contains(directory, e => e!["subjects"]!.AsArray().Any(s => s!["id"]!.GetValue<string>() == member.OrganizationId));
+        Assert.All(directory, e => Assert.Equal("organization.activated", e!["action"]!.GetValue<string>()));
+
+        Assert.Equal(ExitCodes.Usage, (await cli.RunAsync("audit", "list", "--service", "initiative")).Exit);
+    }
+
+    [Fact]
     public async Task A_members_first_hour_with_the_cli_alone()
     {
         var owner = new CliRunner(mesh.GatewayAddress.ToString(), (await mesh.NewMemberAsync("KE")).ApiKey);

@@ -99,19 +99,22 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
     public GrpcChannel CreateChannel() =>
         GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
 
-    /// <summary>A call invoker acting as <paramref name="organizationId"/> with <paramref name="role"/>.</summary>
-    public CallInvoker As(string organizationId, string role = CallerRoles.Member) =>
+    /// <summary>
+    /// A call invoker acting as <paramref name="organizationId"/> with <paramref name="role"/>, and with the API key
+    /// <paramref name="apiKeyId"/> in the token as the gateway puts it there (none by default).
+    /// </summary>
+    public CallInvoker As(string organizationId, string role = CallerRoles.Member, string? apiKeyId = null) =>
         CreateChannel().CreateCallInvoker().Intercept(headers =>
         {
-            headers.Add("authorization", "Bearer " + IssueToken(organizationId, role));
+            headers.Add("authorization", "Bearer " + IssueToken(organizationId, role, apiKeyId));
             return headers;
         });
 
     /// <summary>A call invoker with no token at all (a call that bypassed the gateway).</summary>
     public CallInvoker Anonymous() => CreateChannel().CreateCallInvoker();
 
-    public string IssueToken(string organizationId, string role) =>
-        Services.GetRequiredService<InternalTokenIssuer>().Issue(organizationId, role);
+    public string IssueToken(string organizationId, string role, string? apiKeyId = null) =>
+        Services.GetRequiredService<InternalTokenIssuer>().Issue(organizationId, role, apiKeyId);
 
     /// <summary>Resolves a service from a new scope (e.g. the DbContext, to look at what was stored).</summary>
     public T WithScope<T>(Func<IServiceProvider, T> use)

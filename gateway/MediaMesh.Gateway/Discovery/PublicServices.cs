@@ -27,5 +27,6 @@ public static class PublicServices
         (Exchange.LicensingService.Descriptor, ExchangeCluster),
         (Exchange.CatalogueService.Descriptor, ExchangeCluster),
         (Exchange.UsageService.Descriptor, ExchangeCluster),
+        (Exchange.AuditService.Descriptor, ExchangeCluster),
     ];
 }

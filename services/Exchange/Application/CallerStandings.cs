@@ -23,7 +23,7 @@ public sealed class CallerStandings(
     {
         var headers = new Metadata { { "authorization", "Bearer " + issuer.Issue("mediamesh", CallerRoles.Service) } };
         var response = await DependencyCalls.CallAsync(Dependency, async () => await client.GetCallerStandingAsync(
-            new OrgV1.GetCallerStandingRequest { OrganizationId = caller.OrganizationId, ApiKeyId = caller.ApiKeyId ?? string.Empty },
+            new OrgV1.GetCallerStandingRequest { OrganizationId = caller.OrganizationId, ApiKeyId = caller.ApiKeyId },
             headers, cancellationToken: ct), ct);
         return response is null
             ? null

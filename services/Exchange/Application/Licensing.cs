@@ -1,8 +1,10 @@
 using MediaMesh.Common;
+using MediaMesh.Common.Audit;
 using MediaMesh.Common.Errors;
 using MediaMesh.Common.Paging;
 using MediaMesh.Exchange.Domain;
 using MediaMesh.Exchange.Persistence;
+using MediaMesh.ServiceDefaults.Audit;
 using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -15,7 +17,7 @@ public enum Direction
     Outgoing = 2,
 }
 
-/// <summary>Requests, decisions and licences, judged by <see cref="RightsPolicy"/>.</summary>
+/// <summary>Requests, decisions and licences, judged by <see cref="RightsPolicy"/>; each change saved with its audit entry.</summary>
 public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDirectory members)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
@@ -41,11 +43,13 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
 
         var request = ContentRequest.Make(Ids.NewRequestId(), offer, requester, ask, message, now);
         db.ContentRequests.Add(request);
+        db.RecordAudit(caller, ExchangeAuditActions.RequestCreated, Describe(request), now, ExchangeAuditActions.Of(request));
         Licence? licence = null;
         if (decision.Outcome == RightsOutcome.AutoApproved)
         {
             licence = request.Approve(Ids.NewLicenceId(), offer, automatically: true, now);
             db.Licences.Add(licence);
+            RecordApproval(caller, request, licence, offer, "auto-approved by the offer's policy", now);
         }
 
         await db.SaveChangesAsync(ct);
@@ -117,6 +121,8 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
 
         var licence = request.Approve(Ids.NewLicenceId(), offer, automatically: false, Now);
         db.Licences.Add(licence);
+        RecordApproval(caller, request, licence, offer, "approved", Now);
+
         await db.SaveChangesAsync(ct);
         await grant.CommitAsync(ct);
         return (request, licence);
@@ -125,7 +131,9 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
     public async Task<ContentRequest> DeclineAsync(CallerIdentity caller, string id, string? etag, string reason, CancellationToken ct)
     {
         var request = await FindForDecisionAsync(caller, id, etag, ct);
+        var from = request.State;
         request.Decline(reason, Now);
+        db.RecordAudit(caller, ExchangeAuditActions.RequestDeclined, $"{from} -> {request.State}; reason: {reason}", Now, ExchangeAuditActions.Of(request));
         await db.SaveChangesAsync(ct);
         return request;
     }
@@ -138,7 +146,9 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
             throw new PermissionDeniedException("Only the requester may cancel a request.");
         }
 
+        var from = request.State;
         request.Cancel(Now);
+        db.RecordAudit(caller, ExchangeAuditActions.RequestCancelled, $"{from} -> {request.State}", Now, ExchangeAuditActions.Of(request));
         await db.SaveChangesAsync(ct);
         return request;
     }
@@ -200,6 +210,13 @@ public sealed class Licensing(ExchangeDbContext db, TimeProvider clock, MemberDi
             throw;
         }
     }
+
+    private void RecordApproval(CallerIdentity caller, ContentRequest request, Licence licence, Offer offer, string how, DateTime now) =>
+        db.RecordAudit(caller, ExchangeAuditActions.RequestApproved, $"{how}; licence {licence.Id} granted on version {offer.ContentVersion}", now,
+            [.. ExchangeAuditActions.Of(request), .. ExchangeAuditActions.Of(licence), AuditSubject.OfferVersion(offer.Id, offer.ContentVersion)]);
+
+    private static string Describe(ContentRequest request) =>
+        $"{string.Join("+", request.Uses)} in {string.Join(",", request.Territories)}, {request.PeriodStart:O} to {(request.PeriodEnd is { } end ? end.ToString("O") : "open end")}";
 
     private async Task<IReadOnlyList<LicenceHold>> HoldsOfOthersAsync(string offerId, string requesterId, CancellationToken ct) =>
         (await db.Licences.AsNoTracking()

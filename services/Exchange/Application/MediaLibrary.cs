@@ -1,7 +1,9 @@
+using MediaMesh.Common.Audit;
 using MediaMesh.Common.Errors;
 using MediaMesh.Exchange.Domain;
 using MediaMesh.Exchange.Persistence;
 using MediaMesh.MediaStore;
+using MediaMesh.ServiceDefaults.Audit;
 using MediaMesh.ServiceDefaults.Identity;
 using MediaMesh.ServiceDefaults.LongCalls;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +15,8 @@ namespace MediaMesh.Exchange.Application;
 /// <summary>
 /// Renditions: declared on an offer, filled by resumable uploads into the media store, verified,
 /// and streamed back to the owner or a licensee after the rights are checked at download time.
-/// The store is the truth about bytes held; the row follows it.
+/// The store is the truth about bytes held; the row follows it. Declarations, verified uploads and
+/// deletions are audited with their change; every authorised download start is audited on its own.
 /// </summary>
 public sealed class MediaLibrary(
     ExchangeDbContext db, TimeProvider clock, IMediaStore store, ChunkedUpload upload, ChunkedDownload download, CallerStandings standings, IOptions<ExchangeOptions> options)
@@ -34,6 +37,7 @@ public sealed class MediaLibrary(
         upload.ValidateDeclaration(description.SizeBytes, description.Sha256, "rendition.size_bytes", "rendition.sha256");
         var rendition = Rendition.Declare(Ids.NewRenditionId(), offerId, description with { Sha256 = description.Sha256.ToLowerInvariant() }, Now);
         db.Renditions.Add(rendition);
+        db.RecordAudit(caller, ExchangeAuditActions.RenditionCreated, $"{rendition.SizeBytes} bytes declared", Now, ExchangeAuditActions.Of(rendition, offer));
         await db.SaveChangesAsync(ct);
         return rendition;
     }
@@ -139,6 +143,8 @@ public sealed class MediaLibrary(
             rendition.Received(0);
         }
 
+        db.RecordAudit(caller, intact ? ExchangeAuditActions.RenditionCompleted : ExchangeAuditActions.RenditionFailed,
+            intact ? $"{rendition.SizeBytes} bytes verified" : "size or SHA-256 mismatch; bytes dropped", Now, ExchangeAuditActions.Of(rendition, offer));
         await db.SaveChangesAsync(CancellationToken.None);
         if (!intact)
         {
@@ -171,6 +177,11 @@ public sealed class MediaLibrary(
         {
             throw ValidationFailedException.For("offset", $"must be between 0 and the size ({rendition.SizeBytes})");
         }
+
+        // A read, but an audited one: who took which rendition of which version, with which key, from where.
+        db.RecordAudit(caller, ExchangeAuditActions.RenditionDownloaded, $"from byte {offset} of {rendition.SizeBytes}", Now,
+            [.. ExchangeAuditActions.Of(rendition, offer), AuditSubject.OfferVersion(offer.Id, offer.ContentVersion)]);
+        await db.SaveChangesAsync(ct);
 
         return (rendition, RecheckedAsync(caller, offer.Id, download.ReadAsync(ObjectKey(id), offset, chunkSize, ct), ct));
     }
@@ -221,6 +232,8 @@ public sealed class MediaLibrary(
         }
 
         db.Renditions.Remove(rendition);
+        db.RecordAudit(caller, ExchangeAuditActions.RenditionDeleted, $"{rendition.State}, {rendition.ReceivedBytes} of {rendition.SizeBytes} bytes held", Now,
+            ExchangeAuditActions.Of(rendition, offer));
         await db.SaveChangesAsync(ct);
         await store.DeleteAsync(ObjectKey(id), CancellationToken.None);
     }

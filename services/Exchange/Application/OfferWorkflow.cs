@@ -1,8 +1,10 @@
 using MediaMesh.Common;
+using MediaMesh.Common.Audit;
 using MediaMesh.Common.Errors;
 using MediaMesh.Common.Paging;
 using MediaMesh.Exchange.Domain;
 using MediaMesh.Exchange.Persistence;
+using MediaMesh.ServiceDefaults.Audit;
 using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +12,7 @@ namespace MediaMesh.Exchange.Application;
 
 /// <summary>
 /// Offers' use cases: who may change what, checks with the organization and initiative services
-/// before anything is written, version history and the feed event written with each change.
+/// before anything is written, version history, the feed event and the audit entry written with each change.
 /// </summary>
 public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, MemberDirectory members, InitiativeLinks initiatives, FeedNotifier notifier)
 {
@@ -26,6 +28,7 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
 
         var offer = Offer.Create(Ids.NewOfferId(), owner, content, Now);
         db.Offers.Add(offer);
+        db.RecordAudit(caller, ExchangeAuditActions.OfferCreated, $"{offer.Type} draft", Now, ExchangeAuditActions.Of(offer));
         await db.SaveChangesAsync(ct);
         return new OfferView(offer.Snapshot(), []);
     }
@@ -73,6 +76,7 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         var content = change(offer.Content);
         await CheckLinksAsync(offer, offer.Content, content, ct);
         offer.Edit(content, Now);
+        db.RecordAudit(caller, ExchangeAuditActions.OfferUpdated, "draft edited", Now, ExchangeAuditActions.Of(offer));
         await db.SaveChangesAsync(ct);
         return await ViewAsync(offer, ct);
     }
@@ -92,6 +96,8 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         offer.Publish(owner, now);
         db.OfferVersions.Add(new OfferVersion(offer.Snapshot()));
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.New, string.Empty, now));
+        db.RecordAudit(caller, ExchangeAuditActions.OfferPublished, $"Draft -> Offered, version {offer.ContentVersion}", now,
+            [.. ExchangeAuditActions.Of(offer), AuditSubject.OfferVersion(offer.Id, offer.ContentVersion)]);
         await SaveWithEventAsync(offer.Id, ct);
         return await ViewAsync(offer, ct);
     }
@@ -113,6 +119,8 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         offer.Correct(content, note, owner, now);
         db.OfferVersions.Add(new OfferVersion(offer.Snapshot()));
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.Corrected, note, now));
+        db.RecordAudit(caller, ExchangeAuditActions.OfferCorrected, $"version {offer.ContentVersion}; note: {note}", now,
+            [.. ExchangeAuditActions.Of(offer), AuditSubject.OfferVersion(offer.Id, offer.ContentVersion)]);
         await SaveWithEventAsync(offer.Id, ct);
         return await ViewAsync(offer, ct);
     }
@@ -121,9 +129,16 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
     {
         var offer = await FindForChangeAsync(caller, id, etag, "withdraw an offer", ct);
         var now = Now;
+        var from = offer.State;
         offer.Withdraw(reason, now);
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.Withdrawn, reason, now));
-        await SaveWithEventAsync(offer.Id, ct, () => ClosePendingRequestsAsync(offer.Id, $"The offer was withdrawn: {reason}", now, ct));
+        await SaveWithEventAsync(offer.Id, ct, async () =>
+        {
+            var closed = await ClosePendingRequestsAsync(offer.Id, $"The offer was withdrawn: {reason}", now, ct);
+            db.RecordAudit(caller, ExchangeAuditActions.OfferWithdrawn,
+                $"{from} -> {offer.State}; {closed.Count} pending request(s) closed; reason: {reason}", now,
+                [.. ExchangeAuditActions.Of(offer), .. closed.SelectMany(ExchangeAuditActions.Of)]);
+        });
         return await ViewAsync(offer, ct);
     }
 
@@ -136,6 +151,7 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         await db.LockOfferAsync(id, ct);
         var offer = await FindForChangeAsync(caller, id, etag, "kill an offer", ct);
         var now = Now;
+        var from = offer.State;
         offer.Kill(reason, now);
         var licences = await db.Licences.Where(l => l.OfferId == id && l.State == LicenceState.Active).ToListAsync(ct);
         foreach (var licence in licences)
@@ -143,8 +159,11 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
             licence.Kill();
         }
 
-        await ClosePendingRequestsAsync(id, $"The offer was killed: {reason}", now, ct);
+        var closed = await ClosePendingRequestsAsync(id, $"The offer was killed: {reason}", now, ct);
         db.OfferEvents.Add(OfferEvent.For(offer, FeedEventType.Killed, reason, now));
+        db.RecordAudit(caller, ExchangeAuditActions.OfferKilled,
+            $"{from} -> {offer.State}; {licences.Count} licence(s) killed, {closed.Count} pending request(s) closed; reason: {reason}", now,
+            [.. ExchangeAuditActions.Of(offer), .. licences.SelectMany(ExchangeAuditActions.Of), .. closed.SelectMany(ExchangeAuditActions.Of)]);
         await db.PrepareEventAppendAsync(ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -235,13 +254,15 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
     }
 
     /// <summary>Under the offer's lock, so no request judged before the change can stay pending after it.</summary>
-    private async Task ClosePendingRequestsAsync(string offerId, string reason, DateTime now, CancellationToken ct)
+    private async Task<IReadOnlyList<ContentRequest>> ClosePendingRequestsAsync(string offerId, string reason, DateTime now, CancellationToken ct)
     {
         var pending = await db.ContentRequests.Where(r => r.OfferId == offerId && r.State == ContentRequestState.Pending).ToListAsync(ct);
         foreach (var request in pending)
         {
             request.CloseWithOffer(reason, now);
         }
+
+        return pending;
     }
 
     private async Task<OfferView> ViewAsync(Offer offer, CancellationToken ct)

@@ -20,7 +20,7 @@ public static class StandingPolicy
             throw new PermissionDeniedException($"Organisation '{caller.OrganizationId}' is no longer registered in the mechanism; the call was ended.");
         }
 
-        if (caller.ApiKeyId is not null && !standing.ApiKeyActive)
+        if (caller.ApiKeyId.Length > 0 && !standing.ApiKeyActive)
         {
             throw new UnauthenticatedException("The API key this call was made with was revoked or has expired; the call was ended.");
         }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MediaMesh.Common.Audit;
 using MediaMesh.Exchange.Domain;
+using MediaMesh.ServiceDefaults.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -29,6 +31,7 @@ public class ExchangeDbContext : DbContext
     public DbSet<Licence> Licences => Set<Licence>();
     public DbSet<UsageReport> UsageReports => Set<UsageReport>();
     public DbSet<Rendition> Renditions => Set<Rendition>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>Licences whose territories (a JSON array of country codes) include <paramref name="country"/>.</summary>
     public virtual IQueryable<Licence> LicencesCovering(string country) =>
@@ -158,6 +161,8 @@ public class ExchangeDbContext : DbContext
             e.HasOne<Offer>().WithMany().HasForeignKey(r => r.OfferId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(r => new { r.OfferId, r.CreateTime });
         });
+
+        modelBuilder.ConfigureAuditTrail();
     }
 
     /// <summary>Offered (2) or corrected (3): the offers the catalogue lists by default.</summary>

@@ -1,6 +1,9 @@
+using MediaMesh.Common.Audit;
 using MediaMesh.Common.Errors;
 using MediaMesh.Organizations.Domain;
 using MediaMesh.Organizations.Persistence;
+using MediaMesh.ServiceDefaults.Audit;
+using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediaMesh.Organizations.Application;
@@ -25,7 +28,14 @@ public sealed class CoordinatorBootstrap(OrganizationDbContext db, TimeProvider 
         organization.MakeFoundingCoordinator(now);
         var secret = ApiKeySecret.Generate();
         db.Organizations.Add(organization);
-        db.ApiKeys.Add(ApiKey.Create(Ids.NewApiKeyId(), organization.Id, "bootstrap", secret, null, now));
+        var key = ApiKey.Create(Ids.NewApiKeyId(), organization.Id, "bootstrap", secret, null, now);
+        db.ApiKeys.Add(key);
+        // The bootstrap command acts as the founding coordinator itself, with no API key yet.
+        var founder = new CallerIdentity(organization.Id, CallerRoles.Coordinator);
+        db.RecordAudit(founder, OrganizationAuditActions.OrganizationCreated, "founding coordinator, by the bootstrap command", now,
+            AuditSubject.Organization(organization.Id));
+        db.RecordAudit(founder, OrganizationAuditActions.ApiKeyCreated, "\"bootstrap\"", now,
+            AuditSubject.ApiKey(key.Id), AuditSubject.Organization(organization.Id));
         await db.SaveChangesAsync(ct);
         return (organization, secret.Value);
     }

@@ -1,8 +1,10 @@
 using MediaMesh.Common;
+using MediaMesh.Common.Audit;
 using MediaMesh.Common.Errors;
 using MediaMesh.Common.Paging;
 using MediaMesh.Organizations.Domain;
 using MediaMesh.Organizations.Persistence;
+using MediaMesh.ServiceDefaults.Audit;
 using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +12,8 @@ namespace MediaMesh.Organizations.Application;
 
 /// <summary>
 /// The organisation directory's use cases: who may do what, loading, saving and querying.
-/// The gRPC layer only validates messages and maps; the rules of each entity live in Domain.
+/// The gRPC layer only validates messages and maps; the rules of each entity live in Domain. Every
+/// change adds its audit entry (<see cref="OrganizationAuditActions"/>) to the SaveChanges that makes it.
 /// </summary>
 public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider clock)
 {
@@ -22,6 +25,8 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
         var organization = Organization.Register(Ids.NewOrganizationId(), kind, description.Names, description.ShortName,
             description.CountryCode, description.WorkingLanguages, description.Website, description.ContactEmail, Now);
         db.Organizations.Add(organization);
+        db.RecordAudit(caller, OrganizationAuditActions.OrganizationCreated,
+            $"{kind} in {organization.CountryCode}, pending", Now, AuditSubject.Organization(organization.Id));
         await db.SaveChangesAsync(ct);
         return new OrganizationView(organization, []);
     }
@@ -98,8 +103,12 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
     {
         caller.RequireActingFor(id, "change an organisation's details");
         var organization = await FindForChangeAsync(id, etag, ct);
+        var before = organization.CountryCode;
         var updated = change(OrganizationDescription.Of(organization));
         organization.Describe(updated.Names, updated.ShortName, updated.CountryCode, updated.WorkingLanguages, updated.Website, updated.ContactEmail, Now, caller.IsCoordinator);
+        db.RecordAudit(caller, OrganizationAuditActions.OrganizationUpdated,
+            before == organization.CountryCode ? "details changed" : $"details changed; country {before} -> {organization.CountryCode}",
+            Now, AuditSubject.Organization(id));
         await db.SaveChangesAsync(ct);
         return await GetAsync(id, ct);
     }
@@ -108,12 +117,14 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
     {
         caller.RequireCoordinator("activate organisations");
         var organization = await FindForChangeAsync(id, etag, ct);
+        var from = organization.Status;
         organization.Activate(Now);
+        db.RecordAudit(caller, OrganizationAuditActions.OrganizationActivated, $"{from} -> {organization.Status}", Now, AuditSubject.Organization(id));
         await db.SaveChangesAsync(ct);
         return await GetAsync(id, ct);
     }
 
-    public async Task<OrganizationView> SuspendAsync(CallerIdentity caller, string id, string? etag, CancellationToken ct)
+    public async Task<OrganizationView> SuspendAsync(CallerIdentity caller, string id, string? etag, string reason, CancellationToken ct)
     {
         caller.RequireCoordinator("suspend organisations");
         var organization = await FindForChangeAsync(id, etag, ct);
@@ -123,6 +134,8 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
         }
 
         organization.Suspend(Now);
+        db.RecordAudit(caller, OrganizationAuditActions.OrganizationSuspended,
+            reason.Length > 0 ? $"Active -> Suspended; reason: {reason}" : "Active -> Suspended", Now, AuditSubject.Organization(id));
         await db.SaveChangesAsync(ct);
         return await GetAsync(id, ct);
     }
@@ -136,7 +149,9 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
             await RequireAnotherActiveCoordinatorAsync(id, ct);
         }
 
+        var previous = organization.Role;
         organization.SetRole(role, Now);
+        db.RecordAudit(caller, OrganizationAuditActions.RoleChanged, $"{previous} -> {role}", Now, AuditSubject.Organization(id));
         await db.SaveChangesAsync(ct);
         return await GetAsync(id, ct);
     }
@@ -155,6 +170,8 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
 
         var membership = UnionMembership.Request(Ids.NewMembershipId(), union, member, message, Now);
         db.UnionMemberships.Add(membership);
+        db.RecordAudit(caller, OrganizationAuditActions.MembershipRequested, $"{memberId} asks to join {unionId}", Now,
+            AuditSubject.UnionMembership(membership.Id), AuditSubject.Organization(unionId), AuditSubject.Organization(memberId));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -168,12 +185,16 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
         return membership;
     }
 
-    public async Task<UnionMembership> DecideMembershipAsync(CallerIdentity caller, string id, string? etag, Action<UnionMembership, DateTime> decide, CancellationToken ct)
+    /// <param name="auditAction">The decision's audit action (<see cref="OrganizationAuditActions"/>).</param>
+    public async Task<UnionMembership> DecideMembershipAsync(
+        CallerIdentity caller, string id, string? etag, string auditAction, Action<UnionMembership, DateTime> decide, CancellationToken ct)
     {
         var membership = await FindMembershipAsync(id, ct);
         caller.RequireActingFor(membership.UnionId, "decide on a union's memberships (the union itself)");
         RequireEtag(membership, etag);
+        var from = membership.State;
         decide(membership, Now);
+        RecordMembershipChange(caller, auditAction, membership, from);
         await db.SaveChangesAsync(ct);
         return membership;
     }
@@ -188,7 +209,9 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
 
         RequireEtag(membership, etag);
 
+        var before = membership.State;
         membership.End(reason, Now);
+        RecordMembershipChange(caller, OrganizationAuditActions.MembershipEnded, membership, before);
         await db.SaveChangesAsync(ct);
         return membership;
     }
@@ -223,6 +246,9 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
         var secret = ApiKeySecret.Generate();
         var key = ApiKey.Create(Ids.NewApiKeyId(), organizationId, displayName, secret, expireTime, Now);
         db.ApiKeys.Add(key);
+        db.RecordAudit(caller, OrganizationAuditActions.ApiKeyCreated,
+            expireTime is { } expires ? $"\"{displayName}\", expires {expires:O}" : $"\"{displayName}\"", Now,
+            AuditSubject.ApiKey(key.Id), AuditSubject.Organization(organizationId));
         await db.SaveChangesAsync(ct);
         return (key, secret.Value);
     }
@@ -252,8 +278,15 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
         caller.RequireActingFor(organizationId, "manage an organisation's API keys");
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.OrganizationId == organizationId, ct)
             ?? throw new ResourceNotFoundException("API key", id);
-        key.Revoke(Now);
-        await db.SaveChangesAsync(ct);
+        if (key.RevokeTime is null)
+        {
+            // Revoking a revoked key changes nothing and records nothing.
+            key.Revoke(Now);
+            db.RecordAudit(caller, OrganizationAuditActions.ApiKeyRevoked, $"\"{key.DisplayName}\"", Now,
+                AuditSubject.ApiKey(key.Id), AuditSubject.Organization(organizationId));
+            await db.SaveChangesAsync(ct);
+        }
+
         return key;
     }
 
@@ -303,6 +336,15 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
             && key.IsUsable(Now);
         return new CallerStanding(organization, keyActive);
     }
+
+    /// <summary>The directory's audit trail as <paramref name="caller"/> may see it (<see cref="AuditVisibility"/>).</summary>
+    public Task<PageResult<AuditEntry>> ListAuditEntriesAsync(CallerIdentity caller, AuditQuery query, PageRequest page, CancellationToken ct) =>
+        db.ListAuditEntriesAsync(caller, query, page, ct);
+
+    private void RecordMembershipChange(CallerIdentity caller, string action, UnionMembership membership, UnionMembershipState from) =>
+        db.RecordAudit(caller, action,
+            $"{from} -> {membership.State}" + (membership.DecisionReason.Length > 0 ? $"; reason: {membership.DecisionReason}" : string.Empty), Now,
+            AuditSubject.UnionMembership(membership.Id), AuditSubject.Organization(membership.UnionId), AuditSubject.Organization(membership.MemberId));
 
     private async Task<Organization> FindAsync(string id, CancellationToken ct) =>
         await db.Organizations.SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new ResourceNotFoundException("Organization", id);

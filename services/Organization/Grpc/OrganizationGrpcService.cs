@@ -3,6 +3,7 @@ using MediaMesh.Common.Errors;
 using MediaMesh.Common.Paging;
 using MediaMesh.Common.Validation;
 using MediaMesh.Organizations.Application;
+using MediaMesh.Organizations.Domain;
 using MediaMesh.ServiceDefaults.Grpc;
 using MediaMesh.ServiceDefaults.Identity;
 using V1 = MediaMesh.Contracts.Organization.V1;
@@ -116,7 +117,7 @@ public sealed class OrganizationGrpcService(OrganizationDirectory directory) : V
     {
         var caller = context.GetCaller();
         new RequestValidator().Required(request.Id, "id").MaxLength(request.Reason, 2000, "reason").ThrowIfInvalid();
-        var view = await directory.SuspendAsync(caller, request.Id, request.Etag, context.CancellationToken);
+        var view = await directory.SuspendAsync(caller, request.Id, request.Etag, request.Reason.Trim(), context.CancellationToken);
         return new V1.SuspendOrganizationResponse { Organization = view.ToContract() };
     }
 
@@ -142,7 +143,7 @@ public sealed class OrganizationGrpcService(OrganizationDirectory directory) : V
     {
         var caller = context.GetCaller();
         new RequestValidator().Required(request.Id, "id").ThrowIfInvalid();
-        var membership = await directory.DecideMembershipAsync(caller, request.Id, request.Etag, (m, now) => m.Approve(now), context.CancellationToken);
+        var membership = await directory.DecideMembershipAsync(caller, request.Id, request.Etag, OrganizationAuditActions.MembershipApproved, (m, now) => m.Approve(now), context.CancellationToken);
         return new V1.ApproveUnionMembershipResponse { Membership = membership.ToContract() };
     }
 
@@ -150,7 +151,7 @@ public sealed class OrganizationGrpcService(OrganizationDirectory directory) : V
     {
         var caller = context.GetCaller();
         new RequestValidator().Required(request.Id, "id").Required(request.Reason, "reason").MaxLength(request.Reason, 2000, "reason").ThrowIfInvalid();
-        var membership = await directory.DecideMembershipAsync(caller, request.Id, request.Etag, (m, now) => m.Decline(request.Reason.Trim(), now), context.CancellationToken);
+        var membership = await directory.DecideMembershipAsync(caller, request.Id, request.Etag, OrganizationAuditActions.MembershipDeclined, (m, now) => m.Decline(request.Reason.Trim(), now), context.CancellationToken);
         return new V1.DeclineUnionMembershipResponse { Membership = membership.ToContract() };
     }
 
@@ -208,6 +209,16 @@ public sealed class OrganizationGrpcService(OrganizationDirectory directory) : V
         new RequestValidator().Required(request.OrganizationId, "organization_id").Required(request.Id, "id").ThrowIfInvalid();
         var key = await directory.RevokeApiKeyAsync(caller, request.OrganizationId, request.Id, context.CancellationToken);
         return new V1.RevokeApiKeyResponse { ApiKey = key.ToContract() };
+    }
+
+    public override async Task<V1.ListAuditEntriesResponse> ListAuditEntries(V1.ListAuditEntriesRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var (query, page) = AuditContracts.ParseListRequest(request.Filter, request.PageSize, request.PageToken);
+        var result = await directory.ListAuditEntriesAsync(caller, query, page, context.CancellationToken);
+        var response = new V1.ListAuditEntriesResponse { NextPageToken = result.NextPageToken };
+        response.Entries.AddRange(result.Items.Select(e => e.ToContract()));
+        return response;
     }
 
     private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using MediaMesh.Common.Audit;
 using MediaMesh.Organizations.Domain;
+using MediaMesh.ServiceDefaults.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
@@ -22,6 +24,7 @@ public class OrganizationDbContext : DbContext
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<UnionMembership> UnionMemberships => Set<UnionMembership>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -63,6 +66,8 @@ public class OrganizationDbContext : DbContext
             e.HasIndex(k => new { k.OrganizationId, k.CreateTime });
             e.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         });
+
+        modelBuilder.ConfigureAuditTrail();
     }
 
     private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>()

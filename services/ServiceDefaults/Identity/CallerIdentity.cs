@@ -4,15 +4,15 @@ using MediaMesh.Common.Errors;
 
 namespace MediaMesh.ServiceDefaults.Identity;
 
-/// <summary>Who is calling: the organisation and its role, taken from the verified internal token.</summary>
-public sealed record CallerIdentity(string OrganizationId, string Role)
+/// <summary>
+/// Who is calling: the organisation and its role, taken from the verified internal token, and the API key
+/// the gateway resolved (for the audit trail; empty when the token names none, e.g. a service's own call).
+/// </summary>
+public sealed record CallerIdentity(string OrganizationId, string Role, string ApiKeyId = "")
 {
     public bool IsCoordinator => Role == CallerRoles.Coordinator;
 
     public bool IsService => Role == CallerRoles.Service;
-
-    /// <summary>The API key the member presented at the gateway, if the token names one.</summary>
-    public string? ApiKeyId { get; init; }
 
     /// <summary>True if the caller acts for <paramref name="organizationId"/> or is a coordinator.</summary>
     public bool MayActFor(string organizationId) => IsCoordinator || OrganizationId == organizationId;
@@ -47,8 +47,7 @@ public sealed record CallerIdentity(string OrganizationId, string Role)
             return null;
         }
 
-        var key = principal.FindFirstValue(MediaMeshClaims.ApiKeyId);
-        return new CallerIdentity(org, role) { ApiKeyId = string.IsNullOrEmpty(key) ? null : key };
+        return new CallerIdentity(org, role, principal.FindFirstValue(MediaMeshClaims.ApiKeyId) ?? string.Empty);
     }
 }
 

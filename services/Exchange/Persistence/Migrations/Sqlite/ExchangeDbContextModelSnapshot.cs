@@ -17,6 +17,65 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorApiKeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Action", "Id");
+
+                    b.HasIndex("ActorOrganizationId", "Id");
+
+                    b.HasIndex("Time", "Id");
+
+                    b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditSubject", b =>
+                {
+                    b.Property<long>("AuditEntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AuditEntryId", "Type", "SubjectId");
+
+                    b.HasIndex("SubjectId", "Type", "AuditEntryId");
+
+                    b.ToTable("audit_entry_subjects", (string)null);
+                });
+
             modelBuilder.Entity("MediaMesh.Exchange.Domain.ContentRequest", b =>
                 {
                     b.Property<string>("Id")
@@ -494,6 +553,15 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Sqlite
                     b.ToTable("usage_reports", (string)null);
                 });
 
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditSubject", b =>
+                {
+                    b.HasOne("MediaMesh.Common.Audit.AuditEntry", null)
+                        .WithMany("Subjects")
+                        .HasForeignKey("AuditEntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MediaMesh.Exchange.Domain.ContentRequest", b =>
                 {
                     b.HasOne("MediaMesh.Exchange.Domain.Offer", null)
@@ -546,6 +614,11 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Sqlite
                         .HasForeignKey("LicenceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditEntry", b =>
+                {
+                    b.Navigation("Subjects");
                 });
 
             modelBuilder.Entity("MediaMesh.Exchange.Domain.Offer", b =>

@@ -22,6 +22,72 @@ namespace MediaMesh.Organizations.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ActorApiKeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ActorOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Action", "Id");
+
+                    b.HasIndex("ActorOrganizationId", "Id");
+
+                    b.HasIndex("Time", "Id");
+
+                    b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditSubject", b =>
+                {
+                    b.Property<long>("AuditEntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .UseCollation("C");
+
+                    b.HasKey("AuditEntryId", "Type", "SubjectId");
+
+                    b.HasIndex("SubjectId", "Type", "AuditEntryId");
+
+                    b.ToTable("audit_entry_subjects", (string)null);
+                });
+
             modelBuilder.Entity("MediaMesh.Organizations.Domain.ApiKey", b =>
                 {
                     b.Property<string>("Id")
@@ -204,6 +270,15 @@ namespace MediaMesh.Organizations.Persistence.Migrations.Postgres
                     b.ToTable("union_memberships", (string)null);
                 });
 
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditSubject", b =>
+                {
+                    b.HasOne("MediaMesh.Common.Audit.AuditEntry", null)
+                        .WithMany("Subjects")
+                        .HasForeignKey("AuditEntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MediaMesh.Organizations.Domain.ApiKey", b =>
                 {
                     b.HasOne("MediaMesh.Organizations.Domain.Organization", null)
@@ -226,6 +301,11 @@ namespace MediaMesh.Organizations.Persistence.Migrations.Postgres
                         .HasForeignKey("UnionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditEntry", b =>
+                {
+                    b.Navigation("Subjects");
                 });
 #pragma warning restore 612, 618
         }

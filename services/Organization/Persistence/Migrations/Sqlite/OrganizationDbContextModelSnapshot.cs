@@ -17,6 +17,65 @@ namespace MediaMesh.Organizations.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorApiKeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Action", "Id");
+
+                    b.HasIndex("ActorOrganizationId", "Id");
+
+                    b.HasIndex("Time", "Id");
+
+                    b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditSubject", b =>
+                {
+                    b.Property<long>("AuditEntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AuditEntryId", "Type", "SubjectId");
+
+                    b.HasIndex("SubjectId", "Type", "AuditEntryId");
+
+                    b.ToTable("audit_entry_subjects", (string)null);
+                });
+
             modelBuilder.Entity("MediaMesh.Organizations.Domain.ApiKey", b =>
                 {
                     b.Property<string>("Id")
@@ -182,6 +241,15 @@ namespace MediaMesh.Organizations.Persistence.Migrations.Sqlite
                     b.ToTable("union_memberships", (string)null);
                 });
 
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditSubject", b =>
+                {
+                    b.HasOne("MediaMesh.Common.Audit.AuditEntry", null)
+                        .WithMany("Subjects")
+                        .HasForeignKey("AuditEntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MediaMesh.Organizations.Domain.ApiKey", b =>
                 {
                     b.HasOne("MediaMesh.Organizations.Domain.Organization", null)
@@ -204,6 +272,11 @@ namespace MediaMesh.Organizations.Persistence.Migrations.Sqlite
                         .HasForeignKey("UnionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("MediaMesh.Common.Audit.AuditEntry", b =>
+                {
+                    b.Navigation("Subjects");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,81 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MediaMesh.Exchange.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class AuditTrail : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_entries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Time = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ActorOrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ActorApiKeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Details = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_entries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_entry_subjects",
+                columns: table => new
+                {
+                    AuditEntryId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Type = table.Column<int>(type: "INTEGER", nullable: false),
+                    SubjectId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_entry_subjects", x => new { x.AuditEntryId, x.Type, x.SubjectId });
+                    table.ForeignKey(
+                        name: "FK_audit_entry_subjects_audit_entries_AuditEntryId",
+                        column: x => x.AuditEntryId,
+                        principalTable: "audit_entries",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_Action_Id",
+                table: "audit_entries",
+                columns: new[] { "Action", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_ActorOrganizationId_Id",
+                table: "audit_entries",
+                columns: new[] { "ActorOrganizationId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_Time_Id",
+                table: "audit_entries",
+                columns: new[] { "Time", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entry_subjects_SubjectId_Type_AuditEntryId",
+                table: "audit_entry_subjects",
+                columns: new[] { "SubjectId", "Type", "AuditEntryId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "audit_entry_subjects");
+
+            migrationBuilder.DropTable(
+                name: "audit_entries");
+        }
+    }
+}
