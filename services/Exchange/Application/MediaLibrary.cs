@@ -77,7 +77,7 @@ public sealed class MediaLibrary(
         {
             // Read again under the lease: an upload that held it before may have changed the row.
             await db.Entry(rendition).ReloadAsync(ct);
-            return await UploadUnderLeaseAsync(rendition, lease, offset, chunks, ct);
+            return await UploadUnderLeaseAsync(caller, rendition, offer, lease, offset, chunks, ct);
         }
         finally
         {
@@ -85,7 +85,8 @@ public sealed class MediaLibrary(
         }
     }
 
-    private async Task<Rendition> UploadUnderLeaseAsync(Rendition rendition, UploadLease lease, long offset, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken ct)
+    private async Task<Rendition> UploadUnderLeaseAsync(
+        CallerIdentity caller, Rendition rendition, Offer offer, UploadLease lease, long offset, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken ct)
     {
         var id = rendition.Id;
         var key = ObjectKey(id);
