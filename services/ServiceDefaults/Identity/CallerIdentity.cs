@@ -4,15 +4,23 @@ using MediaMesh.Common.Errors;
 
 namespace MediaMesh.ServiceDefaults.Identity;
 
-/// <summary>Who is calling: the organisation and its role, taken from the verified internal token.</summary>
+/// <summary>
+/// Who is calling: the organisation and its role, taken from the verified internal token; or, for a
+/// service token, "service:{name}" with the role service, which never acts for an organisation.
+/// </summary>
 public sealed record CallerIdentity(string OrganizationId, string Role)
 {
     public bool IsCoordinator => Role == CallerRoles.Coordinator;
 
     public bool IsService => Role == CallerRoles.Service;
 
-    /// <summary>True if the caller acts for <paramref name="organizationId"/> or is a coordinator.</summary>
-    public bool MayActFor(string organizationId) => IsCoordinator || OrganizationId == organizationId;
+    /// <summary>The calling service's name (the token's issuer) for a service token, else null.</summary>
+    public string? ServiceName => IsService && OrganizationId.StartsWith(ServicePrefix, StringComparison.Ordinal) ? OrganizationId[ServicePrefix.Length..] : null;
+
+    private static string ServicePrefix => InternalTokenNames.ServiceSubject(string.Empty);
+
+    /// <summary>True if the caller acts for <paramref name="organizationId"/> or is a coordinator (a service never is).</summary>
+    public bool MayActFor(string organizationId) => IsCoordinator || (!IsService && OrganizationId == organizationId);
 
     public void RequireCoordinator(string action)
     {
