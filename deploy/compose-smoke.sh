@@ -17,7 +17,16 @@ cd "$(dirname "$0")/.."
 
 read -r -a compose <<<"${COMPOSE:-docker-compose}"
 export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-mediamesh-smoke}
-export MEDIAMESH_SIGNING_KEY=${MEDIAMESH_SIGNING_KEY:-$(head -c 32 /dev/urandom | base64)}
+# The internal-token keys of this run (deploy/generate-keys.sh), unless the caller exported a set;
+# a database password the caller set wins over the generated one.
+if [ -z "${MEDIAMESH_GATEWAY_PRIVATE_KEY:-}" ]; then
+  keys_file=$(mktemp)
+  caller_password=${MEDIAMESH_POSTGRES_PASSWORD:-}
+  bash deploy/generate-keys.sh "$keys_file" >/dev/null || { echo "FAILED: deploy/generate-keys.sh"; exit 1; }
+  set -a; . "$keys_file"; set +a
+  rm -f "$keys_file"
+  if [ -n "$caller_password" ]; then export MEDIAMESH_POSTGRES_PASSWORD=$caller_password; fi
+fi
 export MEDIAMESH_POSTGRES_PASSWORD=${MEDIAMESH_POSTGRES_PASSWORD:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
 export MEDIAMESH_GRPC_PORT=${MEDIAMESH_GRPC_PORT:-5100}
 export MEDIAMESH_WEB_PORT=${MEDIAMESH_WEB_PORT:-5180}

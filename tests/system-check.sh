@@ -48,7 +48,8 @@ wait_for() { # url, seconds
 }
 
 echo "== bootstrap a coordinator in $data"
-boot=$(MediaMesh__DataDirectory=$data ASPNETCORE_ENVIRONMENT=Production MediaMesh__InternalToken__SigningKey=$(head -c 32 /dev/urandom | base64) \
+gateway_public_key=$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null | openssl pkey -pubout -outform DER | base64 | tr -d '\n')
+boot=$(MediaMesh__DataDirectory=$data ASPNETCORE_ENVIRONMENT=Production MediaMesh__InternalToken__Issuers__gateway__PublicKey=$gateway_public_key \
   dotnet run --no-build --no-launch-profile --project services/Organization -- bootstrap --name "CI Coordination Office" --country MY)
 key=$(sed -n 's/^api_key: //p' <<<"$boot")
 org=$(sed -n 's/^organization_id: //p' <<<"$boot")

@@ -30,25 +30,15 @@ public static class GatewayRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        // The gateway signs internal tokens; it does not accept them (members present API keys).
-        var tokenOptions = services.AddOptions<InternalTokenOptions>()
-            .Bind(builder.Configuration.GetSection(InternalTokenOptions.SectionName));
-        if (builder.Environment.IsDevelopment())
-        {
-            tokenOptions.PostConfigure(o => o.SigningKey = string.IsNullOrEmpty(o.SigningKey) ? DevelopmentSigningKey.LoadOrCreate() : o.SigningKey);
-        }
-
-        tokenOptions
-            .ValidateDataAnnotations()
-            .Validate(HasUsableKey, "MediaMesh:InternalToken:SigningKey must be base64 of at least 32 bytes.")
-            .ValidateOnStart();
-        services.AddSingleton<InternalTokenIssuer>();
+        // The gateway alone signs member tokens (with its own private key); it verifies none
+        // (members present API keys). Its key look-ups are calls of its own (service:gateway).
+        builder.AddInternalTokenSigning(InternalTokenNames.Gateway);
         services.AddMemoryCache();
         services.AddTransient<ApiKeyResolver>();
         services.AddSingleton<KeyResolutionFlights>();
         services.AddSingleton<AddressRefusalLimiter>();
         builder.AddMediaMeshGrpcClient<Organization.CredentialService.CredentialServiceClient>(
-            PublicServices.OrganizationCluster, "mediamesh.organization.v1.CredentialService", "ResolveApiKey");
+            PublicServices.OrganizationCluster, "mediamesh.organization.v1.CredentialService", OutboundIdentity.Own, "ResolveApiKey");
 
         services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
@@ -131,18 +121,5 @@ public static class GatewayRegistration
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private static bool HasUsableKey(InternalTokenOptions options)
-    {
-        try
-        {
-            options.GetKeyBytes();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 }

@@ -4,9 +4,16 @@ using System.Security.Cryptography;
 var demo = args.Contains("--demo") || Environment.GetEnvironmentVariable("MEDIAMESH_DEMO") is "1" or "true";
 var builder = DistributedApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
 
-// A fresh key per run: services verify the internal tokens that the gateway (and tests) sign with it.
-// Nothing secret is stored in the repository.
-var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+// Fresh internal-token key pairs per run (ECDSA P-256, README "Internal tokens"): each process gets
+// only its own private key and the public keys of the issuers it hears from. The gateway alone signs
+// member tokens; the initiative and exchange services sign only their own calls. Nothing secret is
+// stored in the repository.
+string[] issuers = ["gateway", "initiative", "exchange"];
+var keys = issuers.ToDictionary(name => name, _ =>
+{
+    using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    return (Private: Convert.ToBase64String(key.ExportPkcs8PrivateKey()), Public: Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()));
+});
 var dataDirectory = builder.Configuration["MediaMesh:DataDirectory"]
     ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "..", "data"));
 
@@ -14,23 +21,37 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name, int port)
     where TProject : IProjectMetadata, new() =>
     builder.AddProject<TProject>(name)
         .WithHttpEndpoint(port: port, isProxied: false)
-        .WithEnvironment("MediaMesh__InternalToken__SigningKey", signingKey)
         .WithEnvironment("MediaMesh__DataDirectory", dataDirectory);
 
-var organization = Service<Projects.MediaMesh_Organization>("organization", 5101);
+// Trusts every issuer's public key: a service token is still held to the callee's allowlist.
+IResourceBuilder<T> Trusting<T>(IResourceBuilder<T> resource)
+    where T : IResourceWithEnvironment
+{
+    foreach (var (name, pair) in keys)
+    {
+        resource.WithEnvironment($"MediaMesh__InternalToken__Issuers__{name}__PublicKey", pair.Public);
+    }
 
-var initiative = Service<Projects.MediaMesh_Initiative>("initiative", 5102)
+    return resource;
+}
+
+IResourceBuilder<T> Signing<T>(IResourceBuilder<T> resource, string name)
+    where T : IResourceWithEnvironment =>
+    resource.WithEnvironment("MediaMesh__InternalToken__PrivateKey", keys[name].Private);
+
+var organization = Trusting(Service<Projects.MediaMesh_Organization>("organization", 5101));
+
+var initiative = Signing(Trusting(Service<Projects.MediaMesh_Initiative>("initiative", 5102)), "initiative")
     .WithReference(organization).WaitFor(organization);
 
-var exchange = Service<Projects.MediaMesh_Exchange>("exchange", 5103)
+var exchange = Signing(Trusting(Service<Projects.MediaMesh_Exchange>("exchange", 5103)), "exchange")
     .WithReference(organization).WaitFor(organization)
     .WithReference(initiative).WaitFor(initiative);
 
 // The one public endpoint: gRPC (h2c) on 5100, REST / gRPC-Web / OpenAPI (HTTP/1.1) on 5180.
-var gateway = builder.AddProject<Projects.MediaMesh_Gateway>("gateway")
+var gateway = Signing(builder.AddProject<Projects.MediaMesh_Gateway>("gateway"), "gateway")
     .WithHttpEndpoint(port: 5100, name: "grpc", isProxied: false)
     .WithHttpEndpoint(port: 5180, name: "web", isProxied: false)
-    .WithEnvironment("MediaMesh__InternalToken__SigningKey", signingKey)
     .WithReference(organization).WaitFor(organization)
     .WithReference(initiative).WaitFor(initiative)
     .WithReference(exchange).WaitFor(exchange);
@@ -47,9 +68,8 @@ if (demo)
         .WaitFor(gateway);
     if (!File.Exists(keyFile))
     {
-        var bootstrap = builder.AddProject<Projects.MediaMesh_Organization>("demo-bootstrap", launchProfileName: null)
+        var bootstrap = Trusting(builder.AddProject<Projects.MediaMesh_Organization>("demo-bootstrap", launchProfileName: null))
             .WithArgs("bootstrap", "--name", "Demo Coordination Office", "--country", "CN", "--key-file", keyFile)
-            .WithEnvironment("MediaMesh__InternalToken__SigningKey", signingKey)
             .WithEnvironment("MediaMesh__DataDirectory", dataDirectory)
             .WaitFor(organization);
         seed.WaitForCompletion(bootstrap);

@@ -39,10 +39,11 @@ public static class Extensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.AddServiceDefaults(serviceName);
-        builder.AddInternalTokenAuthentication();
+        builder.AddInternalTokenAuthentication(serviceName);
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ErrorMappingInterceptor>();
+            options.Interceptors.Add<ServiceCallAuthorizationInterceptor>();
             options.MaxReceiveMessageSize = 4 * 1024 * 1024;
             options.MaxSendMessageSize = 4 * 1024 * 1024;
         }).AddJsonTranscoding();

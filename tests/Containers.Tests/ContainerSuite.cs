@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Networks;
+using MediaMesh.ServiceDefaults.Identity;
 using MediaMesh.TestSupport;
 using Npgsql;
 using Testcontainers.PostgreSql;
@@ -20,7 +20,6 @@ public sealed class ContainerSuite : IAsyncLifetime
     private const string Password = "suite-password";
     private static readonly string[] Services = ["organization", "initiative", "exchange"];
 
-    private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly List<IContainer> _containers = [];
     private INetwork? _network;
 
@@ -97,7 +96,8 @@ public sealed class ContainerSuite : IAsyncLifetime
             .WithNetwork(_network).WithNetworkAliases("gateway")
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
             .WithEnvironment("ASPNETCORE_HTTP_PORTS", string.Empty)
-            .WithEnvironment("MediaMesh__InternalToken__SigningKey", _signingKey)
+            // Only the gateway holds the gateway's private key; it verifies no token.
+            .WithEnvironment("MediaMesh__InternalToken__PrivateKey", TestKeys.PrivateKey(InternalTokenNames.Gateway))
             .WithEnvironment("MediaMesh__Services__organization__Address", "http://organization:5101")
             .WithEnvironment("ReverseProxy__Clusters__organization__Destinations__organization-1__Address", "http://organization:5101")
             .WithEnvironment("ReverseProxy__Clusters__initiative__Destinations__initiative-1__Address", "http://initiative:5102")
@@ -122,13 +122,23 @@ public sealed class ContainerSuite : IAsyncLifetime
         return text.ToString();
     }
 
-    private ContainerBuilder Service(string name, int port) => new ContainerBuilder($"mediamesh/{name}:{Tag}")
+    private ContainerBuilder Service(string name, int port) => WithTokenKeys(new ContainerBuilder($"mediamesh/{name}:{Tag}"), name)
         .WithNetwork(_network!).WithNetworkAliases(name)
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
-        .WithEnvironment("MediaMesh__InternalToken__SigningKey", _signingKey)
         .WithEnvironment("MediaMesh__Database__Provider", "Postgres")
         .WithEnvironment($"ConnectionStrings__{name}", $"Host=postgres;Port=5432;Database={name};Username=mediamesh;Password={Password}")
         .WithWaitStrategy(Wait.ForUnixContainer().UntilContainerIsHealthy());
+
+    /// <summary>As docker-compose.yml passes them: a service's own private key (if it calls others) and the public keys it trusts.</summary>
+    private static ContainerBuilder WithTokenKeys(ContainerBuilder container, string name)
+    {
+        foreach (var issuer in ServiceCallAllowlist.CallersOf(name).Append(InternalTokenNames.Gateway))
+        {
+            container = container.WithEnvironment($"MediaMesh__InternalToken__Issuers__{issuer}__PublicKey", TestKeys.PublicKey(issuer));
+        }
+
+        return name == "organization" ? container : container.WithEnvironment("MediaMesh__InternalToken__PrivateKey", TestKeys.PrivateKey(name));
+    }
 
     private T Add<T>(T container)
         where T : IContainer

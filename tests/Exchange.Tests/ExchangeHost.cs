@@ -67,7 +67,6 @@ public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpc
             builder.ConfigureTestServices(services =>
             {
                 services.AddSingleton(clock);
-                services.AddSingleton(sp => new InternalTokenIssuer(sp.GetRequiredService<IOptions<InternalTokenOptions>>(), TimeProvider.System));
             });
         }
 

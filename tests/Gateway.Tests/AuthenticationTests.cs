@@ -39,7 +39,7 @@ public sealed class AuthenticationTests(Mesh mesh)
     public async Task An_internal_token_presented_to_the_gateway_is_not_an_api_key()
     {
         // Even a correctly signed coordinator token is refused: members authenticate with keys only.
-        var forged = mesh.InternalToken(mesh.Coordinator.OrganizationId, CallerRoles.Coordinator);
+        var forged = Mesh.InternalToken(mesh.Coordinator.OrganizationId, CallerRoles.Coordinator);
         await GrpcAssert.Refused(StatusCode.Unauthenticated, () => Client(forged).GetOrganizationAsync(Get(mesh.Coordinator.OrganizationId)));
     }
 
@@ -107,8 +107,7 @@ public sealed class AuthenticationTests(Mesh mesh)
         await GrpcAssert.Refused(StatusCode.Unauthenticated, () => client.GetOrganizationAsync(Get(mesh.Coordinator.OrganizationId)));
         await GrpcAssert.Refused(StatusCode.Unauthenticated, () => client.GetOrganizationAsync(Get(mesh.Coordinator.OrganizationId),
             new Metadata { { "authorization", "Bearer " + mesh.Coordinator.ApiKey } }));
-        var otherKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        var forged = new InternalTokenIssuer(Microsoft.Extensions.Options.Options.Create(new InternalTokenOptions { SigningKey = otherKey }), TimeProvider.System)
+        var forged = TestKeys.SignerFor(InternalTokenNames.Gateway, TokenKeys.Generate().PrivateKey, TimeProvider.System)
             .Issue(mesh.Coordinator.OrganizationId, CallerRoles.Coordinator);
         await GrpcAssert.Refused(StatusCode.Unauthenticated, () => client.GetOrganizationAsync(Get(mesh.Coordinator.OrganizationId),
             new Metadata { { "authorization", "Bearer " + forged } }));

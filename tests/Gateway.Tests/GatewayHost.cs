@@ -3,6 +3,8 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
+using MediaMesh.ServiceDefaults.Identity;
+using MediaMesh.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using GatewayProgram = gateway::Program;
@@ -24,7 +26,8 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayProgram>
         var closed = $"http://127.0.0.1:{FreePort.Next()}";
         _settings["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{GrpcPort}";
         _settings["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{WebPort}";
-        _settings["MediaMesh:InternalToken:SigningKey"] = Mesh.SigningKey;
+        // The gateway's own private key: only the gateway holds it.
+        _settings["MediaMesh:InternalToken:PrivateKey"] = TestKeys.PrivateKey(InternalTokenNames.Gateway);
         _settings["MediaMesh:Gateway:KeyCacheTime"] = "00:00:02";
         // Every test call comes from 127.0.0.1; the tests of the refusal limit set their own.
         _settings["MediaMesh:Gateway:RefusalLimit:BurstLimit"] = "1000000";

@@ -14,7 +14,6 @@ public class KestrelServiceHost<TProgram> : ServiceHost<TProgram>
     public KestrelServiceHost(int? port = null, string? dataDirectory = null)
     {
         Port = port ?? FreePort.Next();
-        WithSetting("MediaMesh:InternalToken:SigningKey", Mesh.SigningKey);
         WithSetting("Kestrel:Endpoints:Http:Url", $"http://127.0.0.1:{Port}");
         WithSetting("Kestrel:Endpoints:Http:Protocols", "Http2");
         if (dataDirectory is not null)

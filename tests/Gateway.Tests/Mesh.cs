@@ -1,7 +1,7 @@
 extern alias exchange;
 extern alias initiative;
 extern alias organization;
-using System.Security.Cryptography;
+using MediaMesh.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,9 +103,6 @@ public class Mesh : IAsyncLifetime
         _exchangeSettings = exchangeSettings;
     }
 
-    /// <summary>The internal-token key shared by the gateway and every service of the test run.</summary>
-    public static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-
     public OrganizationServiceHost Organization { get; } = new();
 
     public InitiativeServiceHost Initiative { get; private set; } = null!;
@@ -185,9 +182,8 @@ public class Mesh : IAsyncLifetime
         return new Member(id, key.ApiKey.Id, key.Secret);
     }
 
-    /// <summary>A token signed with the right key, for calls that deliberately bypass the gateway.</summary>
-    public string InternalToken(string organizationId, string role = CallerRoles.Member) =>
-        Organization.Services.GetRequiredService<InternalTokenIssuer>().Issue(organizationId, role);
+    /// <summary>A member token signed with the gateway's key, for calls that deliberately bypass the gateway.</summary>
+    public static string InternalToken(string organizationId, string role = CallerRoles.Member) => TestKeys.Gateway.Issue(organizationId, role);
 }
 
 [CollectionDefinition(nameof(MeshCollection))]

@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
 using Grpc.Core;
 using MediaMesh.ServiceDefaults.Identity;
 using MediaMesh.TestSupport;
-using Microsoft.Extensions.Options;
 using V1 = MediaMesh.Contracts.Organization.V1;
 
 namespace MediaMesh.Organization.Tests;
@@ -52,13 +50,12 @@ public sealed class AuthenticationTests(OrganizationHost host) : IClassFixture<O
     [Fact]
     public async Task A_token_signed_with_another_key_is_unauthenticated()
     {
-        // Same issuer and audience, different signing key: a forged token.
-        var forger = new InternalTokenIssuer(
-            Options.Create(new InternalTokenOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }), TimeProvider.System);
+        // Issuer "gateway", right audience and claims, a key that is not the gateway's: a forged token.
+        var forger = TestKeys.SignerFor(InternalTokenNames.Gateway, TokenKeys.Generate().PrivateKey, TimeProvider.System);
         var forged = forger.Issue(OrganizationHost.CoordinatorId, CallerRoles.Coordinator);
-        var headers = new Metadata { { "authorization", "Bearer " + forged } };
 
-        await GrpcAssert.Refused(StatusCode.Unauthenticated, async () => await host.AnonymousClient.ListOrganizationsAsync(new V1.ListOrganizationsRequest(), headers));
+        await GrpcAssert.Refused(StatusCode.Unauthenticated, async () => await new V1.OrganizationService.OrganizationServiceClient(host.WithToken(forged))
+            .ListOrganizationsAsync(new V1.ListOrganizationsRequest()));
     }
 
     [Fact]

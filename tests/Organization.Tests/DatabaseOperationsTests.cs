@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Health.V1;
+using MediaMesh.ServiceDefaults.Identity;
 using MediaMesh.TestSupport;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -194,7 +195,7 @@ public sealed class DatabaseOperationsTests
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["MediaMesh__Database__Provider"] = provider;
         start.Environment["ConnectionStrings__organization"] = database;
-        start.Environment["MediaMesh__InternalToken__SigningKey"] = OrganizationHost.SigningKey;
+        start.Environment["MediaMesh__InternalToken__Issuers__gateway__PublicKey"] = TestKeys.PublicKey(InternalTokenNames.Gateway);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -18,7 +18,7 @@ public sealed class OrganizationHost : ServiceHost<Program>
 
     public V1.OrganizationService.OrganizationServiceClient AnonymousClient => new(Anonymous());
 
-    public V1.CredentialService.CredentialServiceClient Gateway => new(As("mediamesh-gateway", CallerRoles.Service));
+    public V1.CredentialService.CredentialServiceClient Gateway => new(AsService(InternalTokenNames.Gateway));
 
     /// <summary>A name no other test uses, so tests sharing a host do not see each other's rows in text searches.</summary>
     public static string Unique(string name) => $"{name} {Guid.NewGuid():N}"[..(name.Length + 13)];

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
@@ -12,16 +11,14 @@ namespace MediaMesh.TestSupport;
 
 /// <summary>
 /// One MediaMesh service hosted in-process on the ASP.NET Core test server, with its own temporary
-/// data folder (SQLite files, media) and the internal-token key the tests sign with. On PostgreSQL
+/// data folder (SQLite files, media), its own internal-token key and the run's public keys
+/// (<see cref="TestKeys"/>; never the gateway's private key). On PostgreSQL
 /// (<see cref="UsePostgres"/>, or every host when <c>MEDIAMESH_TEST_DATABASE=postgres</c>) it gets a
 /// fresh database of its own on the run's server. Dispose deletes the data.
 /// </summary>
 public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
     where TProgram : class
 {
-    /// <summary>The key shared by all hosts of a test run, as the gateway and services share one.</summary>
-    public static readonly string SigningKey = SharedSigningKey.Value;
-
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
 
     public ServiceHost()
@@ -29,7 +26,11 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
         DataDirectory = Path.Combine(Path.GetTempPath(), "mediamesh-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         _settings["MediaMesh:DataDirectory"] = DataDirectory;
-        _settings["MediaMesh:InternalToken:SigningKey"] = SigningKey;
+        foreach (var (key, value) in TestKeys.SettingsFor(Name))
+        {
+            _settings[key] = value;
+        }
+
         if (TestPostgres.EveryHost)
         {
             UsePostgres();
@@ -37,6 +38,9 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The service's issuer name ("organization", "exchange", ...), from its assembly.</summary>
+    public string Name { get; } = TestKeys.NameOf(typeof(TProgram));
 
     /// <summary>The PostgreSQL database of this host, when it runs on PostgreSQL.</summary>
     public string? PostgresConnectionString { get; private set; }
@@ -110,11 +114,22 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
             return headers;
         });
 
+    /// <summary>A call invoker carrying <paramref name="token"/> as it is.</summary>
+    public CallInvoker WithToken(string token) =>
+        CreateChannel().CreateCallInvoker().Intercept(headers =>
+        {
+            headers.Add("authorization", "Bearer " + token);
+            return headers;
+        });
+
+    /// <summary>A call invoker acting as the service <paramref name="caller"/> on its own behalf (its service token for this host).</summary>
+    public CallInvoker AsService(string caller) => WithToken(TestKeys.Signer(caller).IssueServiceToken(Name));
+
     /// <summary>A call invoker with no token at all (a call that bypassed the gateway).</summary>
     public CallInvoker Anonymous() => CreateChannel().CreateCallInvoker();
 
-    public string IssueToken(string organizationId, string role, string? apiKeyId = null) =>
-        Services.GetRequiredService<InternalTokenIssuer>().Issue(organizationId, role, apiKeyId);
+    /// <summary>A member token signed with the gateway's key, as the gateway would after resolving an API key.</summary>
+    public string IssueToken(string organizationId, string role, string? apiKeyId = null) => TestKeys.Gateway.Issue(organizationId, role, apiKeyId);
 
     /// <summary>Resolves a service from a new scope (e.g. the DbContext, to look at what was stored).</summary>
     public T WithScope<T>(Func<IServiceProvider, T> use)
@@ -150,13 +165,4 @@ public class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
             }
         }
     }
-}
-
-/// <summary>
-/// Holds the run's signing key outside the generic host: a static field of ServiceHost&lt;T&gt; would be
-/// one key per service type, and hosts of different services would reject each other's tokens.
-/// </summary>
-internal static class SharedSigningKey
-{
-    public static readonly string Value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 }

@@ -17,16 +17,12 @@ namespace MediaMesh.Gateway.Authentication;
 /// </summary>
 public sealed partial class ApiKeyResolver(
     V1.CredentialService.CredentialServiceClient credentials,
-    InternalTokenIssuer issuer,
     IMemoryCache cache,
     KeyResolutionFlights flights,
     IOptionsMonitor<GatewayOptions> options,
     TimeProvider clock,
     ILogger<ApiKeyResolver> logger)
 {
-    /// <summary>The gateway's own identity towards the organization service.</summary>
-    public const string GatewayOrganizationId = "mediamesh-gateway";
-
     private static readonly KeyResolution Unknown = new(KeyResolutionOutcome.Unknown, null);
 
     /// <summary>The cached answer for this key, if there is one (no call is made).</summary>
@@ -67,7 +63,8 @@ public sealed partial class ApiKeyResolver(
         {
             var response = await credentials.ResolveApiKeyAsync(
                 new V1.ResolveApiKeyRequest { Secret = secret },
-                new Metadata { { "authorization", "Bearer " + issuer.Issue(GatewayOrganizationId, CallerRoles.Service) } },
+                // As the gateway itself (service:gateway), whatever the member presented.
+                headers: null,
                 deadline: now.UtcDateTime + settings.KeyResolutionTimeout,
                 cancellationToken: CancellationToken.None);
             var member = new ResolvedMember(

@@ -28,14 +28,24 @@ public static class OutboundGrpcClients
 {
     /// <summary>
     /// Registers a generated gRPC client for a MediaMesh service. Every call gets a deadline, the
-    /// caller's deadline and cancellation propagate, the caller's internal token is forwarded (or a
-    /// service token is minted when there is no incoming call), and the listed idempotent read
-    /// methods are retried on UNAVAILABLE by the channel's service config: the only retry layer.
+    /// caller's deadline and cancellation propagate, the caller's member token is forwarded while it
+    /// is valid (else the call is made as this service itself, see <see cref="OutboundIdentity"/>),
+    /// and the listed idempotent read methods are retried on UNAVAILABLE by the channel's service
+    /// config: the only retry layer.
     /// </summary>
     public static IHttpClientBuilder AddMediaMeshGrpcClient<TClient>(
         this IHostApplicationBuilder builder, string serviceName, string serviceFullName, params string[] idempotentReadMethods)
+        where TClient : class =>
+        builder.AddMediaMeshGrpcClient<TClient>(serviceName, serviceFullName, OutboundIdentity.ForwardMember, idempotentReadMethods);
+
+    /// <summary>As above, with the identity the calls carry.</summary>
+    public static IHttpClientBuilder AddMediaMeshGrpcClient<TClient>(
+        this IHostApplicationBuilder builder, string serviceName, string serviceFullName, OutboundIdentity identity, params string[] idempotentReadMethods)
         where TClient : class
     {
+        var self = builder.Services.Select(s => s.ImplementationInstance).OfType<InternalTokenIdentity>().FirstOrDefault()
+            ?? throw new InvalidOperationException("Name the host (AddMediaMeshGrpcService or AddInternalTokenSigning) before registering its outbound clients.");
+        builder.AddInternalTokenSigning(self.Name);
         var section = builder.Configuration.GetSection($"MediaMesh:Services:{serviceName}");
         builder.Services.Configure<OutboundServiceOptions>(serviceName, section);
         builder.Services.AddHttpContextAccessor();
@@ -51,7 +61,10 @@ public static class OutboundGrpcClients
             .AddInterceptor(sp => new OutboundCallInterceptor(
                 sp.GetRequiredService<IHttpContextAccessor>(),
                 sp.GetRequiredService<InternalTokenIssuer>(),
-                sp.GetRequiredService<IOptionsMonitor<OutboundServiceOptions>>().Get(serviceName)))
+                sp.GetRequiredService<IOptions<InternalTokenOptions>>().Value.ClockSkew,
+                sp.GetRequiredService<IOptionsMonitor<OutboundServiceOptions>>().Get(serviceName),
+                serviceName,
+                identity))
             .ConfigureChannel(channel =>
             {
                 channel.ServiceConfig = new ServiceConfig
@@ -80,8 +93,23 @@ public static class OutboundGrpcClients
     }
 }
 
+/// <summary>Whose identity an outbound client's calls carry.</summary>
+public enum OutboundIdentity
+{
+    /// <summary>
+    /// The member's token while this service handles the member's call and the token is still
+    /// valid; otherwise (no incoming member call, or a long stream that outlived the token) a token
+    /// of this service itself, held by the callee to <see cref="ServiceCallAllowlist"/>.
+    /// </summary>
+    ForwardMember,
+
+    /// <summary>Always this service itself (the gateway's key look-ups).</summary>
+    Own,
+}
+
 /// <summary>Adds the deadline and the identity to each outbound call.</summary>
-internal sealed class OutboundCallInterceptor(IHttpContextAccessor httpContext, InternalTokenIssuer issuer, OutboundServiceOptions options) : Interceptor
+internal sealed class OutboundCallInterceptor(
+    IHttpContextAccessor httpContext, InternalTokenIssuer issuer, TimeSpan clockSkew, OutboundServiceOptions options, string callee, OutboundIdentity identity) : Interceptor
 {
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation) =>
@@ -105,12 +133,24 @@ internal sealed class OutboundCallInterceptor(IHttpContextAccessor httpContext, 
         var headers = callOptions.Headers ?? [];
         if (headers.Get("authorization") is null)
         {
-            var incoming = httpContext.HttpContext?.Request.Headers.Authorization.ToString();
-            headers.Add("authorization", string.IsNullOrEmpty(incoming)
-                ? "Bearer " + issuer.Issue("mediamesh", CallerRoles.Service)
-                : incoming);
+            headers.Add("authorization", ForwardableMemberToken() ?? "Bearer " + issuer.IssueServiceToken(callee));
         }
 
         return new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, callOptions.WithHeaders(headers));
+    }
+
+    /// <summary>The incoming member token, if this call handles a member's and the token outlives the clock skew.</summary>
+    private string? ForwardableMemberToken()
+    {
+        if (identity != OutboundIdentity.ForwardMember || httpContext.HttpContext is not { } incoming
+            || CallerIdentity.FromPrincipal(incoming.User) is not { IsService: false }
+            || !long.TryParse(incoming.User.FindFirst("exp")?.Value, out var expires)
+            || DateTimeOffset.FromUnixTimeSeconds(expires) - clockSkew <= DateTimeOffset.UtcNow)
+        {
+            return null;
+        }
+
+        var token = incoming.Request.Headers.Authorization.ToString();
+        return string.IsNullOrEmpty(token) ? null : token;
     }
 }

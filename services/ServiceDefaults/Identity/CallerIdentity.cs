@@ -6,7 +6,8 @@ namespace MediaMesh.ServiceDefaults.Identity;
 
 /// <summary>
 /// Who is calling: the organisation and its role, taken from the verified internal token, and the API key
-/// the gateway resolved (for the audit trail; empty when the token names none, e.g. a service's own call).
+/// the gateway resolved (for the audit trail; empty when the token names none); or, for a service
+/// token, "service:{name}" with the role service, which never acts for an organisation.
 /// </summary>
 public sealed record CallerIdentity(string OrganizationId, string Role, string ApiKeyId = "")
 {
@@ -14,8 +15,13 @@ public sealed record CallerIdentity(string OrganizationId, string Role, string A
 
     public bool IsService => Role == CallerRoles.Service;
 
-    /// <summary>True if the caller acts for <paramref name="organizationId"/> or is a coordinator.</summary>
-    public bool MayActFor(string organizationId) => IsCoordinator || OrganizationId == organizationId;
+    /// <summary>The calling service's name (the token's issuer) for a service token, else null.</summary>
+    public string? ServiceName => IsService && OrganizationId.StartsWith(ServicePrefix, StringComparison.Ordinal) ? OrganizationId[ServicePrefix.Length..] : null;
+
+    private static string ServicePrefix => InternalTokenNames.ServiceSubject(string.Empty);
+
+    /// <summary>True if the caller acts for <paramref name="organizationId"/> or is a coordinator (a service never is).</summary>
+    public bool MayActFor(string organizationId) => IsCoordinator || (!IsService && OrganizationId == organizationId);
 
     public void RequireCoordinator(string action)
     {

@@ -1,43 +1,39 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace MediaMesh.ServiceDefaults.Identity;
 
-/// <summary>Configuration section "MediaMesh:InternalToken": how internal tokens are signed and checked.</summary>
+/// <summary>
+/// Configuration section "MediaMesh:InternalToken": this process's own signing key and the public
+/// keys of the issuers it trusts. Keys are single-line base64 DER (PKCS#8 private key,
+/// SubjectPublicKeyInfo public key) of ECDSA P-256, so they fit environment variables
+/// (MediaMesh__InternalToken__PrivateKey, MediaMesh__InternalToken__Issuers__gateway__PublicKey);
+/// deploy/generate-keys.sh makes a set. Never committed.
+/// </summary>
 public sealed class InternalTokenOptions
 {
     public const string SectionName = "MediaMesh:InternalToken";
 
     /// <summary>
-    /// Shared HMAC-SHA256 key, base64, at least 32 bytes. The gateway signs with it and the services
-    /// verify with it. Never committed: set MediaMesh__InternalToken__SigningKey.
+    /// This process's own private key: the gateway's signs member tokens (and its own calls); a
+    /// service's signs only the calls it makes on its own behalf. Absent on a service that calls
+    /// no other (the organization service).
     /// </summary>
-    [Required]
-    public string SigningKey { get; set; } = string.Empty;
+    public string? PrivateKey { get; set; }
 
-    public string Issuer { get; set; } = "mediamesh-gateway";
+    /// <summary>Trusted issuers by name ("gateway", "exchange", ...): the public key each signs with.</summary>
+    public Dictionary<string, TrustedIssuerOptions> Issuers { get; set; } = new(StringComparer.Ordinal);
 
-    public string Audience { get; set; } = "mediamesh-services";
+    /// <summary>
+    /// How long an issued token is valid: what one call needs (a stream is authenticated when it
+    /// starts). The gateway reuses a member's token for a quarter of it.
+    /// </summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long an issued token is valid.</summary>
-    public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Clock difference tolerated between the signer and the verifier.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
+}
 
-    public byte[] GetKeyBytes()
-    {
-        byte[] key;
-        try
-        {
-            key = Convert.FromBase64String(SigningKey);
-        }
-        catch (FormatException)
-        {
-            throw new InvalidOperationException($"{SectionName}:SigningKey must be base64.");
-        }
-
-        if (key.Length < 32)
-        {
-            throw new InvalidOperationException($"{SectionName}:SigningKey must decode to at least 32 bytes.");
-        }
-
-        return key;
-    }
+/// <summary>One trusted issuer: "MediaMesh:InternalToken:Issuers:{name}".</summary>
+public sealed class TrustedIssuerOptions
+{
+    /// <summary>base64 DER SubjectPublicKeyInfo of the issuer's ECDSA P-256 key.</summary>
+    public string PublicKey { get; set; } = string.Empty;
 }
