@@ -15,7 +15,7 @@ builder.AddMediaMeshDatabase<ExchangeDbContext, PostgresExchangeDbContext>("exch
 builder.AddMediaMeshGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>(
     "organization", "mediamesh.organization.v1.OrganizationService", "GetOrganization", "BatchGetOrganizations");
 builder.AddMediaMeshGrpcClient<OrgV1.CredentialService.CredentialServiceClient>(
-    "organization", "mediamesh.organization.v1.CredentialService", "GetCallerStanding");
+    "organization", "mediamesh.organization.v1.CredentialService", OutboundIdentity.Own, "GetCallerStanding");
 builder.AddMediaMeshGrpcClient<InitiativeV1.InitiativeService.InitiativeServiceClient>(
     "initiative", "mediamesh.initiative.v1.InitiativeService", "GetInitiative", "ListSignatures");
 builder.Services.Configure<ExchangeOptions>(builder.Configuration.GetSection(ExchangeOptions.Section));

@@ -3,7 +3,6 @@ using MediaMesh.Exchange.Domain;
 using MediaMesh.ServiceDefaults.Identity;
 using MediaMesh.ServiceDefaults.LongCalls;
 using Microsoft.Extensions.Options;
-using Grpc.Core;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
 
 namespace MediaMesh.Exchange.Application;
@@ -14,17 +13,16 @@ namespace MediaMesh.Exchange.Application;
 /// run out during a long stream), and the periodic re-check long calls run with it.
 /// </summary>
 public sealed class CallerStandings(
-    OrgV1.CredentialService.CredentialServiceClient client, InternalTokenIssuer issuer, TimeProvider clock, IOptions<ExchangeOptions> options)
+    OrgV1.CredentialService.CredentialServiceClient client, TimeProvider clock, IOptions<ExchangeOptions> options)
 {
     private const string Dependency = "organization";
 
     /// <summary>The standing now; null if the organisation is no longer registered. UNAVAILABLE if it cannot be asked.</summary>
     public async Task<CallerStanding?> GetAsync(CallerIdentity caller, CancellationToken ct)
     {
-        var headers = new Metadata { { "authorization", "Bearer " + issuer.Issue("mediamesh", CallerRoles.Service) } };
         var response = await DependencyCalls.CallAsync(Dependency, async () => await client.GetCallerStandingAsync(
             new OrgV1.GetCallerStandingRequest { OrganizationId = caller.OrganizationId, ApiKeyId = caller.ApiKeyId },
-            headers, cancellationToken: ct), ct);
+            cancellationToken: ct), ct);
         return response is null
             ? null
             : new CallerStanding(

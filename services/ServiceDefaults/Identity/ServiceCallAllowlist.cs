@@ -20,7 +20,7 @@ public static class ServiceCallAllowlist
         {
             [InternalTokenNames.Gateway] = [Credentials + "*"],
             ["initiative"] = [Organization + "BatchGetOrganizations"],
-            ["exchange"] = [Organization + "GetOrganization", Organization + "BatchGetOrganizations"],
+            ["exchange"] = [Organization + "GetOrganization", Organization + "BatchGetOrganizations", Credentials + "GetCallerStanding"],
         },
         ["initiative"] = new(StringComparer.Ordinal)
         {
