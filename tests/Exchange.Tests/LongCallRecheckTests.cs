@@ -55,7 +55,7 @@ public sealed class LongCallRecheckTests(ExchangeFixture f)
         var member = await f.NewMemberAsync("KE");
         var org = f.Organization.ClientAs(member);
         var key = await org.CreateApiKeyAsync(new OrgV1.CreateApiKeyRequest { OrganizationId = member, DisplayName = "feed reader" });
-        var token = f.Exchange.Services.GetRequiredService<InternalTokenIssuer>().Issue(member, CallerRoles.Member, key.ApiKey.Id);
+        var token = f.Exchange.IssueToken(member, CallerRoles.Member, key.ApiKey.Id);
         using var timeout = new CancellationTokenSource(Patience);
         using var call = new V1.CatalogueService.CatalogueServiceClient(WithToken(f.Exchange, token))
             .SubscribeFeed(new V1.SubscribeFeedRequest(), cancellationToken: timeout.Token);
