@@ -38,3 +38,24 @@ public sealed class ServiceTokenTests(ExchangeFixture f)
             .SearchOffersAsync(new V1.SearchOffersRequest());
     }
 }
+
+/// <summary>Start-up refuses an exchange that could not sign its own calls (no call has to fail first).</summary>
+public sealed class ServiceKeyConfigurationTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("bm90IGEga2V5")]
+    public void An_exchange_without_a_usable_private_key_fails_at_start_naming_the_setting(string privateKey)
+    {
+        using var host = new ExchangeHost(organization: null);
+        host.WithSetting("MediaMesh:InternalToken:PrivateKey", privateKey);
+        var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+        while (failure is AggregateException { InnerException: { } inner })
+        {
+            failure = inner;
+        }
+
+        var validation = Assert.IsType<Microsoft.Extensions.Options.OptionsValidationException>(failure);
+        Assert.Contains("MediaMesh:InternalToken:PrivateKey", validation.Message, StringComparison.Ordinal);
+    }
+}
