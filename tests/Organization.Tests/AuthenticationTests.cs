@@ -14,7 +14,7 @@ public sealed class AuthenticationTests(OrganizationHost host) : IClassFixture<O
         "CreateOrganization", "GetOrganization", "BatchGetOrganizations", "ListOrganizations", "UpdateOrganization",
         "ActivateOrganization", "SuspendOrganization", "SetOrganizationRole", "RequestUnionMembership",
         "ApproveUnionMembership", "DeclineUnionMembership", "EndUnionMembership", "ListUnionMemberships",
-        "CreateApiKey", "ListApiKeys", "RevokeApiKey", "ResolveApiKey");
+        "CreateApiKey", "ListApiKeys", "RevokeApiKey", "ListAuditEntries", "ResolveApiKey");
 
     [Theory]
     [MemberData(nameof(Rpcs))]
@@ -39,6 +39,7 @@ public sealed class AuthenticationTests(OrganizationHost host) : IClassFixture<O
             "CreateApiKey" => async () => await c.CreateApiKeyAsync(new V1.CreateApiKeyRequest { OrganizationId = "org_x", DisplayName = "k" }),
             "ListApiKeys" => async () => await c.ListApiKeysAsync(new V1.ListApiKeysRequest { OrganizationId = "org_x" }),
             "RevokeApiKey" => async () => await c.RevokeApiKeyAsync(new V1.RevokeApiKeyRequest { OrganizationId = "org_x", Id = "key_x" }),
+            "ListAuditEntries" => async () => await c.ListAuditEntriesAsync(new V1.ListAuditEntriesRequest()),
             "ResolveApiKey" => async () => await new V1.CredentialService.CredentialServiceClient(host.Anonymous())
                 .ResolveApiKeyAsync(new V1.ResolveApiKeyRequest { Secret = "mmk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }),
             _ => throw new ArgumentOutOfRangeException(nameof(rpc), rpc, null),
