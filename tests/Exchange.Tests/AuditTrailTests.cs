@@ -164,7 +164,7 @@ public sealed class AuditTrailTests(ExchangeFixture f)
         var usage = new V1.UsageService.UsageServiceClient(f.Exchange.As(f.Ghana, CallerRoles.Member, KeyOf(f.Ghana)));
         var report = new V1.ReportUsageRequest
         {
-            LicenceId = licence.Id, Use = V1.UsageKind.Broadcast, CountryCode = "GH", UseTime = Timestamp.FromDateTime(DateTime.UtcNow.AddMinutes(-1)),
+            LicenceId = licence.Id, Use = V1.UsageKind.Broadcast, CountryCode = "GH", UseTime = Timestamp.FromDateTime(DateTime.UtcNow),
             Channel = "Evening news", RequestId = "airing-" + Guid.NewGuid().ToString("N"),
         };
         await usage.ReportUsageAsync(report);
