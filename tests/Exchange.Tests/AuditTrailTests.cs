@@ -158,6 +158,28 @@ public sealed class AuditTrailTests(ExchangeFixture f)
     }
 
     [Fact]
+    public async Task A_usage_report_is_recorded_once_even_when_sent_twice()
+    {
+        var (offer, licence) = await f.LicensedAsync(f.Kenya, f.Ghana, "GH");
+        var usage = new V1.UsageService.UsageServiceClient(f.Exchange.As(f.Ghana, CallerRoles.Member, KeyOf(f.Ghana)));
+        var report = new V1.ReportUsageRequest
+        {
+            LicenceId = licence.Id, Use = V1.UsageKind.Broadcast, CountryCode = "GH", UseTime = Timestamp.FromDateTime(DateTime.UtcNow),
+            Channel = "Evening news", RequestId = "airing-" + Guid.NewGuid().ToString("N"),
+        };
+        await usage.ReportUsageAsync(report);
+        await usage.ReportUsageAsync(report);
+
+        var entries = await AllAsync(CoordinatorAudit, new V1.ListAuditEntriesRequest { Filter = new CommonV1.AuditFilter { SubjectId = licence.Id, Action = "usage.reported" } });
+        var entry = Assert.Single(entries);
+        Assert.Equal(f.Ghana, entry.ActorOrganizationId);
+        Assert.Equal(KeyOf(f.Ghana), entry.ActorApiKeyId);
+        Assert.True(Names(entry, CommonV1.AuditSubjectType.Offer, offer.Id));
+        Assert.True(Names(entry, CommonV1.AuditSubjectType.Organization, f.Kenya));
+        Assert.Contains("Evening news", entry.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_refused_change_or_download_writes_no_entry()
     {
         var (offer, rendition) = await PublishedWithRenditionAsync();

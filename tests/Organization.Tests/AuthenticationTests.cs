@@ -12,7 +12,7 @@ public sealed class AuthenticationTests(OrganizationHost host) : IClassFixture<O
         "CreateOrganization", "GetOrganization", "BatchGetOrganizations", "ListOrganizations", "UpdateOrganization",
         "ActivateOrganization", "SuspendOrganization", "SetOrganizationRole", "RequestUnionMembership",
         "ApproveUnionMembership", "DeclineUnionMembership", "EndUnionMembership", "ListUnionMemberships",
-        "CreateApiKey", "ListApiKeys", "RevokeApiKey", "ResolveApiKey", "GetCallerStanding");
+        "CreateApiKey", "ListApiKeys", "RevokeApiKey", "ListAuditEntries", "ResolveApiKey", "GetCallerStanding");
 
     [Theory]
     [MemberData(nameof(Rpcs))]
@@ -37,6 +37,7 @@ public sealed class AuthenticationTests(OrganizationHost host) : IClassFixture<O
             "CreateApiKey" => async () => await c.CreateApiKeyAsync(new V1.CreateApiKeyRequest { OrganizationId = "org_x", DisplayName = "k" }),
             "ListApiKeys" => async () => await c.ListApiKeysAsync(new V1.ListApiKeysRequest { OrganizationId = "org_x" }),
             "RevokeApiKey" => async () => await c.RevokeApiKeyAsync(new V1.RevokeApiKeyRequest { OrganizationId = "org_x", Id = "key_x" }),
+            "ListAuditEntries" => async () => await c.ListAuditEntriesAsync(new V1.ListAuditEntriesRequest()),
             "ResolveApiKey" => async () => await new V1.CredentialService.CredentialServiceClient(host.Anonymous())
                 .ResolveApiKeyAsync(new V1.ResolveApiKeyRequest { Secret = "mmk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }),
             "GetCallerStanding" => async () => await new V1.CredentialService.CredentialServiceClient(host.Anonymous())

@@ -1,9 +1,11 @@
 using System.Text.RegularExpressions;
+using MediaMesh.Common.Audit;
 using MediaMesh.Common.Errors;
 using MediaMesh.Common.Geography;
 using MediaMesh.Common.Paging;
 using MediaMesh.Exchange.Domain;
 using MediaMesh.Exchange.Persistence;
+using MediaMesh.ServiceDefaults.Audit;
 using MediaMesh.ServiceDefaults.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -61,6 +63,8 @@ public sealed partial class UsageLedger(ExchangeDbContext db, TimeProvider clock
         var offer = await db.Offers.AsNoTracking().SingleAsync(o => o.Id == licence.OfferId, ct);
         var report = UsageReport.Record(Ids.NewUsageReportId(), licence, OfferTerms.Of(offer), requestId, use, country, useTime, channel, audience, now);
         db.UsageReports.Add(report);
+        db.RecordAudit(caller, ExchangeAuditActions.UsageReported, $"{use} in {country} at {useTime:O}" + (channel.Length > 0 ? $" on {channel}" : string.Empty), now,
+            [AuditSubject.Licence(licence.Id), AuditSubject.Offer(licence.OfferId), AuditSubject.Organization(licence.LicenseeId), AuditSubject.Organization(licence.LicensorId)]);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -20,6 +20,7 @@ public static class ExchangeAuditActions
     public const string RequestApproved = "request.approved";
     public const string RequestDeclined = "request.declined";
     public const string RequestCancelled = "request.cancelled";
+    public const string UsageReported = "usage.reported";
 
     /// <summary>An offer and its owner (so the owner reads the entry as its own).</summary>
     public static IEnumerable<AuditSubject> Of(Offer offer) =>

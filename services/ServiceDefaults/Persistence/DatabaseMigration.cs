@@ -60,6 +60,39 @@ public static class DatabaseMigration
 
     private static async Task<IReadOnlyList<string>> ApplyAsync(DbContext db, CancellationToken ct)
     {
+        if (!db.Database.IsNpgsql() || !await db.Database.CanConnectAsync(ct))
+        {
+            // SQLite, or a PostgreSQL database that MigrateAsync must create first (a race there is retried).
+            return await ApplyPendingAsync(db, ct);
+        }
+
+        // EF Core's migration lock on PostgreSQL does not hold across several pending migrations: two replicas
+        // could both apply the later ones ("relation already exists"). A session advisory lock held on one
+        // connection for the whole run makes replicas migrate one after another; the next one finds nothing pending.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", ct);
+            try
+            {
+                return await ApplyPendingAsync(db, ct);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The advisory-lock key of schema migrations (one per database, so one for every service's own database).</summary>
+    private const long MigrationLockKey = 0x4d4d_4d49_4752; // "MMMIGR"
+
+    private static async Task<IReadOnlyList<string>> ApplyPendingAsync(DbContext db, CancellationToken ct)
+    {
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToArray();
         if (pending.Length > 0)
         {
