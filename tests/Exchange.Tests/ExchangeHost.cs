@@ -1,8 +1,10 @@
 using Grpc.Core;
+using MediaMesh.Exchange.Persistence;
 using MediaMesh.ServiceDefaults.Identity;
 using MediaMesh.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using V1 = MediaMesh.Contracts.Exchange.V1;
@@ -48,9 +50,23 @@ public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpc
         WithSetting("MediaMesh:Media:MaxRenditionBytes", (1L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Lets a test stop one of the service's database commands (see <see cref="CommandGate"/>).</summary>
+    public CommandGate Gate { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            if (PostgresConnectionString is null)
+            {
+                services.ConfigureDbContext<ExchangeDbContext>(options => options.AddInterceptors(Gate));
+            }
+            else
+            {
+                services.ConfigureDbContext<PostgresExchangeDbContext>(options => options.AddInterceptors(Gate));
+            }
+        });
         if (_organization is { } organization)
         {
             builder.ConfigureTestServices(services =>

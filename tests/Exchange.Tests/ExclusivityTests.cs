@@ -1,8 +1,5 @@
 using Grpc.Core;
-using MediaMesh.Exchange.Persistence;
 using MediaMesh.TestSupport;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using V1 = MediaMesh.Contracts.Exchange.V1;
 
 namespace MediaMesh.Exchange.Tests;
@@ -92,29 +89,55 @@ public sealed class ExclusivityTests(ExchangeFixture f)
     }
 
     [Fact]
-    public async Task A_grant_waits_for_the_offers_lock_and_then_judges_what_the_holder_committed()
+    public async Task A_grant_waits_for_a_kill_holding_the_offers_lock_and_then_judges_what_it_committed()
     {
         var offer = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer(rights: ExchangeFixture.Rights(V1.ApprovalMode.Auto, exclusive: true)));
-        await using var scope = f.Exchange.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        await db.LockOfferAsync(offer.Id, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        // While the lock is held (as by a kill being written), a grant of the same offer cannot be judged.
+        // The kill is stopped as it reads the offer's licences: inside its transaction, holding the offer's lock.
+        var hold = f.Exchange.Gate.HoldNext(c => CommandGate.TouchesLicencesOf(c, offer.Id));
+        var kill = Task.Run(() => f.Exchange.Offers(f.Kenya).KillOfferAsync(new V1.KillOfferRequest { Id = offer.Id, Reason = "rights dispute" }).ResponseAsync);
+        await hold.Reached.WaitAsync(timeout.Token);
+
+        var granting = f.Exchange.Gate.NextTransactionAsync();
         var request = Task.Run(() => f.Exchange.Licensing(f.Ghana).RequestLicenceAsync(ExchangeFixture.Ask(offer.Id, ["GH"])).ResponseAsync);
+        await granting.WaitAsync(timeout.Token);
         await Task.Delay(TimeSpan.FromMilliseconds(700));
-        Assert.False(request.IsCompleted);
+        Assert.False(request.IsCompleted, $"the grant was judged while the kill held the offer's lock: {request.Status}");
 
-        var stored = await db.Offers.Include(o => o.Tags).SingleAsync(o => o.Id == offer.Id);
-        stored.Kill("rights dispute", DateTime.UtcNow);
-        await db.SaveChangesAsync();
-        await transaction.CommitAsync();
-
+        hold.Release();
+        Assert.Equal(V1.OfferState.Killed, (await kill).Offer.State);
         var refused = await Assert.ThrowsAsync<RpcException>(() => request);
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.Contains("killed", refused.Status.Detail, StringComparison.OrdinalIgnoreCase);
         var licences = await f.Exchange.Licensing(f.Kenya).ListLicencesAsync(new V1.ListLicencesRequest { Direction = V1.Direction.Incoming, OfferId = offer.Id });
         Assert.Empty(licences.Licences);
+    }
+
+    [Fact]
+    public async Task A_kill_waits_for_a_grant_holding_the_offers_lock_and_then_kills_the_licence_it_committed()
+    {
+        var offer = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer(rights: ExchangeFixture.Rights(V1.ApprovalMode.Auto, exclusive: true)));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        // The grant is stopped as it reads the licences it judges against: inside its transaction, holding the lock.
+        var hold = f.Exchange.Gate.HoldNext(c => CommandGate.TouchesLicencesOf(c, offer.Id));
+        var request = Task.Run(() => f.Exchange.Licensing(f.Ghana).RequestLicenceAsync(ExchangeFixture.Ask(offer.Id, ["GH"])).ResponseAsync);
+        await hold.Reached.WaitAsync(timeout.Token);
+
+        var killing = f.Exchange.Gate.NextTransactionAsync();
+        var kill = Task.Run(() => f.Exchange.Offers(f.Kenya).KillOfferAsync(new V1.KillOfferRequest { Id = offer.Id, Reason = "rights dispute" }).ResponseAsync);
+        await killing.WaitAsync(timeout.Token);
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        Assert.False(kill.IsCompleted, $"the kill went ahead while a grant of the offer held its lock: {kill.Status}");
+
+        hold.Release();
+        var granted = (await request).Licence;
+        Assert.NotNull(granted);
+        Assert.Equal(V1.OfferState.Killed, (await kill).Offer.State);
+        var licences = await f.Exchange.Licensing(f.Kenya).ListLicencesAsync(new V1.ListLicencesRequest { Direction = V1.Direction.Incoming, OfferId = offer.Id });
+        var killed = Assert.Single(licences.Licences);
+        Assert.Equal((granted.Id, V1.LicenceState.Killed), (killed.Id, killed.State));
     }
 
     [Fact]

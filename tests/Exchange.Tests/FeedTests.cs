@@ -132,6 +132,98 @@ public sealed class FeedTests(ExchangeFixture f)
     }
 
     [Fact]
+    public async Task Live_subscribers_reading_while_writers_publish_correct_and_kill_get_every_event_once_in_cursor_order()
+    {
+        const int Writers = 6;
+        const int OffersPerWriter = 5;
+        const int Total = Writers * ((OffersPerWriter * 2) + 1);
+        var subject = ExchangeFixture.UniqueSubject();
+        var filter = new V1.FeedFilter { Subjects = { subject } };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var owners = new List<string>();
+        for (var i = 0; i < Writers; i++)
+        {
+            owners.Add(await f.NewMemberAsync("GH"));
+        }
+
+        // Connected at the head of the log before anything is written: every event reaches them live.
+        var readers = new[] { f.India, f.Brazil }.Select(member => f.Exchange.Catalogue(member).SubscribeFeed(
+            new V1.SubscribeFeedRequest { Filter = filter }, cancellationToken: timeout.Token)).ToArray();
+        foreach (var reader in readers)
+        {
+            await NextHeartbeatAsync(reader, timeout.Token);
+        }
+
+        // Each reader stops at the end of the log, known once the writers are done: a reader that skipped
+        // events then stops at the next heartbeat instead of waiting for events that will not come.
+        var logEnd = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = readers.Select(reader => Task.Run(() => ReadLiveAsync(reader, logEnd.Task, timeout.Token))).ToArray();
+        var expected = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writing = owners.Select(owner => Task.Run(async () =>
+        {
+            await gate.Task;
+            var offers = f.Exchange.Offers(owner);
+            V1.Offer? last = null;
+            for (var i = 0; i < OffersPerWriter; i++)
+            {
+                last = await ExchangeFixture.PublishAsync(f.Exchange, owner, ExchangeFixture.NewOffer(subject));
+                expected.Add($"{last.Id}/{V1.FeedEventType.New}");
+                var fix = last.Clone();
+                fix.Slugline = "0421-FLOODS-KENYA/fix";
+                await offers.CorrectOfferAsync(new V1.CorrectOfferRequest { Offer = fix, UpdateMask = FieldMask.FromString("slugline"), CorrectionNote = "fix" });
+                expected.Add($"{last.Id}/{V1.FeedEventType.Corrected}");
+            }
+
+            await offers.KillOfferAsync(new V1.KillOfferRequest { Id = last!.Id, Reason = "withdrawn by the source" });
+            expected.Add($"{last.Id}/{V1.FeedEventType.Killed}");
+        })).ToArray();
+        gate.SetResult();
+        await Task.WhenAll(writing);
+        using var replay = f.Exchange.Catalogue(f.India).SubscribeFeed(new V1.SubscribeFeedRequest { FromBeginning = true, Filter = filter }, cancellationToken: timeout.Token);
+        var log = await ReadAsync(replay, e => e.Count == Total, timeout.Token);
+        logEnd.SetResult(log[^1].Cursor);
+        var results = await Task.WhenAll(reading);
+
+        var want = expected.Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(Total, want.Length);
+        Assert.Equal(want, log.Select(e => $"{e.Offer.Id}/{e.Type}").Order(StringComparer.Ordinal));
+        foreach (var received in results)
+        {
+            // The same events as the log, each once, in the log's order: none skipped, none repeated.
+            Assert.Equal(log.Select(e => e.Cursor), received.Select(e => e.Cursor));
+            Assert.Equal(log.Select(e => $"{e.Offer.Id}/{e.Type}"), received.Select(e => $"{e.Offer.Id}/{e.Type}"));
+        }
+
+        foreach (var reader in readers)
+        {
+            reader.Dispose();
+        }
+    }
+
+    /// <summary>Events until one at or past the end of the log, or a heartbeat that shows the end was passed.</summary>
+    private static async Task<List<V1.FeedEvent>> ReadLiveAsync(AsyncServerStreamingCall<V1.SubscribeFeedResponse> call, Task<long> logEnd, CancellationToken ct)
+    {
+        var events = new List<V1.FeedEvent>();
+        while (await call.ResponseStream.MoveNext(ct))
+        {
+            var item = call.ResponseStream.Current;
+            if (item.ItemCase == V1.SubscribeFeedResponse.ItemOneofCase.Event)
+            {
+                events.Add(item.Event);
+            }
+
+            var reached = item.ItemCase == V1.SubscribeFeedResponse.ItemOneofCase.Event ? item.Event.Cursor : item.Heartbeat.LatestCursor;
+            if (logEnd.IsCompletedSuccessfully && reached >= logEnd.Result)
+            {
+                break;
+            }
+        }
+
+        return events;
+    }
+
+    [Fact]
     public async Task A_member_is_not_told_about_items_its_country_may_not_use()
     {
         var subject = ExchangeFixture.UniqueSubject();
@@ -176,21 +268,47 @@ public sealed class FeedTests(ExchangeFixture f)
     public async Task An_idle_feed_sends_heartbeats_with_the_latest_cursor()
     {
         using var timeout = new CancellationTokenSource(Patience);
+        var before = ExchangeFixture.UniqueSubject();
+        var latestBefore = await CursorOfAsync(await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer(before)), before, timeout.Token);
+
+        // A filter nothing matches: the subscriber is sent no event, only heartbeats that move its cursor on.
         using var feed = f.Exchange.Catalogue(f.India).SubscribeFeed(
             new V1.SubscribeFeedRequest { Filter = new V1.FeedFilter { Subjects = { ExchangeFixture.UniqueSubject() } } }, cancellationToken: timeout.Token);
-        var published = await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer());
+        var first = await NextHeartbeatAsync(feed, timeout.Token);
+        Assert.NotNull(first.Time);
+        Assert.Equal(latestBefore, first.LatestCursor);
 
-        V1.FeedHeartbeat? heartbeat = null;
-        while (heartbeat is null || heartbeat.LatestCursor == 0)
+        var after = ExchangeFixture.UniqueSubject();
+        var latestAfter = await CursorOfAsync(await f.PublishAsync(f.Kenya, ExchangeFixture.NewOffer(after)), after, timeout.Token);
+        Assert.True(latestAfter > latestBefore);
+
+        // The heartbeat in flight while the event was written may still carry the older cursor, the next one the new.
+        var seen = new List<long>();
+        for (var i = 0; i < 3 && !seen.Contains(latestAfter); i++)
         {
-            Assert.True(await feed.ResponseStream.MoveNext(timeout.Token));
-            Assert.Equal(V1.SubscribeFeedResponse.ItemOneofCase.Heartbeat, feed.ResponseStream.Current.ItemCase);
-            heartbeat = feed.ResponseStream.Current.Heartbeat;
+            seen.Add((await NextHeartbeatAsync(feed, timeout.Token)).LatestCursor);
         }
 
-        Assert.NotNull(heartbeat.Time);
-        Assert.True(heartbeat.LatestCursor > 0);
-        Assert.NotEqual(string.Empty, published.Id);
+        Assert.True(seen.Contains(latestAfter), $"heartbeat cursors {string.Join(", ", seen)}, latest cursor {latestAfter}");
+        Assert.All(seen, c => Assert.InRange(c, latestBefore, latestAfter));
+    }
+
+    /// <summary>The next message, which must be a heartbeat.</summary>
+    private static async Task<V1.FeedHeartbeat> NextHeartbeatAsync(AsyncServerStreamingCall<V1.SubscribeFeedResponse> feed, CancellationToken ct)
+    {
+        Assert.True(await feed.ResponseStream.MoveNext(ct));
+        Assert.Equal(V1.SubscribeFeedResponse.ItemOneofCase.Heartbeat, feed.ResponseStream.Current.ItemCase);
+        return feed.ResponseStream.Current.Heartbeat;
+    }
+
+    /// <summary>The cursor of the NEW event of <paramref name="offer"/>, read from the log with a filter only it matches.</summary>
+    private async Task<long> CursorOfAsync(V1.Offer offer, string subject, CancellationToken ct)
+    {
+        using var call = f.Exchange.Catalogue(f.India).SubscribeFeed(
+            new V1.SubscribeFeedRequest { FromBeginning = true, Filter = new V1.FeedFilter { Subjects = { subject } } }, cancellationToken: ct);
+        var events = await ReadAsync(call, e => e.Count == 1, ct);
+        Assert.Equal(offer.Id, Assert.Single(events).Offer.Id);
+        return events[0].Cursor;
     }
 
     [Fact]
