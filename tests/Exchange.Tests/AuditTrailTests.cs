@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -5,6 +6,7 @@ using MediaMesh.ServiceDefaults.Identity;
 using MediaMesh.TestSupport;
 using V1 = MediaMesh.Contracts.Exchange.V1;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
+using OrgV1 = MediaMesh.Contracts.Organization.V1;
 
 namespace MediaMesh.Exchange.Tests;
 
@@ -15,7 +17,11 @@ public sealed class AuditTrailTests(ExchangeFixture f)
     private static readonly byte[] Bytes = RandomNumberGenerator.GetBytes(200_000);
     private static readonly string Sha = Convert.ToHexStringLower(SHA256.HashData(Bytes));
 
-    private static string KeyOf(string organizationId) => "key_of_" + organizationId;
+    private static readonly ConcurrentDictionary<string, string> Keys = new(StringComparer.Ordinal);
+
+    /// <summary>A real API key of the organisation (made once): a running download re-checks that its key is still usable.</summary>
+    private string KeyOf(string organizationId) => Keys.GetOrAdd(organizationId, org => f.Organization.ClientAs(org)
+        .CreateApiKey(new OrgV1.CreateApiKeyRequest { OrganizationId = org, DisplayName = "audit trail tests" }).ApiKey.Id);
 
     // Every call carries the caller's API key id in its token, as the gateway's do.
     private V1.OfferService.OfferServiceClient Offers(string org, string role = CallerRoles.Member) => new(f.Exchange.As(org, role, KeyOf(org)));
