@@ -59,7 +59,7 @@ internal sealed class StatisticsQueries(ExchangeDbContext db)
         CountedFacts facts, PartyColumns party, StatisticsGrouping grouping, Period period, string? onlyOrganization, CancellationToken ct, string? distinct = null)
     {
         var parameters = new List<object>();
-        var (key, join) = KeyOf(party, grouping, "g");
+        var (key, groupBy, join) = KeyOf(party, grouping, "g");
         var who = $"t.\"{distinct ?? party.Organization}\"";
         var where = Where(facts, period, parameters);
         if (onlyOrganization is not null)
@@ -71,7 +71,7 @@ internal sealed class StatisticsQueries(ExchangeDbContext db)
             SELECT {key} AS "Key", COUNT(*) AS "Count", COUNT(DISTINCT {who}) AS "Organizations", MIN({who}) AS "AnyOrganization"
             FROM {facts.Table} AS t {join}
             WHERE {where}
-            GROUP BY {key}
+            GROUP BY {groupBy}
             """;
         return db.Database.SqlQueryRaw<GroupCount>(sql, [.. parameters]).ToListAsync(ct);
     }
@@ -80,24 +80,25 @@ internal sealed class StatisticsQueries(ExchangeDbContext db)
     public Task<List<PairCount>> CountFlowAsync(CountedFacts facts, StatisticsGrouping grouping, Period period, CancellationToken ct)
     {
         var parameters = new List<object>();
-        var (from, fromJoin) = KeyOf(PartyColumns.Licensor, grouping, "f");
-        var (to, toJoin) = KeyOf(PartyColumns.Licensee, grouping, "e");
+        var (from, fromGroup, fromJoin) = KeyOf(PartyColumns.Licensor, grouping, "f");
+        var (to, toGroup, toJoin) = KeyOf(PartyColumns.Licensee, grouping, "e");
         var sql = $"""
             SELECT {from} AS "FromKey", {to} AS "ToKey", COUNT(*) AS "Count",
                 COUNT(DISTINCT t."LicensorId") AS "Licensors", MIN(t."LicensorId") AS "AnyLicensor",
                 COUNT(DISTINCT t."LicenseeId") AS "Licensees", MIN(t."LicenseeId") AS "AnyLicensee"
             FROM {facts.Table} AS t {fromJoin} {toJoin}
             WHERE {Where(facts, period, parameters)}
-            GROUP BY {from}, {to}
+            GROUP BY {fromGroup}, {toGroup}
             """;
         return db.Database.SqlQueryRaw<PairCount>(sql, [.. parameters]).ToListAsync(ct);
     }
 
-    private (string Key, string Join) KeyOf(PartyColumns party, StatisticsGrouping grouping, string alias) => grouping switch
+    /// <summary>The key as selected (text), what the rows are grouped by (the column itself, so an index can serve it), and the join it needs.</summary>
+    private (string Key, string GroupBy, string Join) KeyOf(PartyColumns party, StatisticsGrouping grouping, string alias) => grouping switch
     {
-        StatisticsGrouping.Organization => ($"t.\"{party.Organization}\"", string.Empty),
-        StatisticsGrouping.Region => ($"CAST(t.\"{party.Region}\" AS TEXT)", string.Empty),
-        _ => ($"{alias}.value", db.JsonArrayJoin($"t.\"{party.Unions}\"", alias)),
+        StatisticsGrouping.Organization => ($"t.\"{party.Organization}\"", $"t.\"{party.Organization}\"", string.Empty),
+        StatisticsGrouping.Region => ($"CAST(t.\"{party.Region}\" AS TEXT)", $"t.\"{party.Region}\"", string.Empty),
+        _ => ($"{alias}.value", $"{alias}.value", db.JsonArrayJoin($"t.\"{party.Unions}\"", alias)),
     };
 
     private static string Where(CountedFacts facts, Period period, List<object> parameters)
