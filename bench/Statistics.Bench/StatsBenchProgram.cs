@@ -47,19 +47,22 @@ internal static class StatsBenchProgram
             .AppendLine(CultureInfo.InvariantCulture, $"- Load average before: {LoadAverage()}")
             .AppendLine();
 
+        var output = options.Output ?? Path.Combine(RepositoryRoot(), "bench", "results", "exchange-statistics.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         await RunSqliteAsync(options, report);
+        await WriteAsync(output, report); // after each database, so a long run leaves what it measured
         if (options.Postgres is { } postgres)
         {
             await RunPostgresAsync(options, postgres, report);
         }
 
-        report.AppendLine(CultureInfo.InvariantCulture, $"Load average after: {LoadAverage()}");
-        var output = options.Output ?? Path.Combine(RepositoryRoot(), "bench", "results", "exchange-statistics.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        await File.WriteAllTextAsync(output, report.ToString());
+        await WriteAsync(output, report);
         Console.WriteLine($"Report written to {Path.GetFullPath(output)}");
         return 0;
     }
+
+    private static Task WriteAsync(string output, StringBuilder report) =>
+        File.WriteAllTextAsync(output, report + $"Load average after: {LoadAverage()}\n");
 
     private static async Task RunSqliteAsync(StatsBenchOptions options, StringBuilder report)
     {
