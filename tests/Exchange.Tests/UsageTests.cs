@@ -1,6 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using MediaMesh.ServiceDefaults.Identity;
 using MediaMesh.TestSupport;
+using CommonV1 = MediaMesh.Contracts.Common.V1;
+using OrgV1 = MediaMesh.Contracts.Organization.V1;
 using V1 = MediaMesh.Contracts.Exchange.V1;
 
 namespace MediaMesh.Exchange.Tests;
@@ -66,7 +69,7 @@ public sealed class UsageTests(ExchangeFixture f)
         await f.Exchange.Usage(taker).ReportUsageAsync(Aired(first.Id, country: "VN", time: DateTime.UtcNow));
         await f.Exchange.Licensing(other).RequestLicenceAsync(ExchangeFixture.Ask((await f.PublishAsync(giver, ExchangeFixture.NewOffer())).Id, ["AR"]));
         var period = new MediaMesh.Contracts.Common.V1.TimeInterval { StartTime = Timestamp.FromDateTime(start) };
-        var usage = f.Exchange.Usage(other);
+        var usage = f.Exchange.Usage(OrganizationDependency.CoordinatorId, CallerRoles.Coordinator);
 
         var byOrg = (await usage.GetExchangeStatisticsAsync(new V1.GetExchangeStatisticsRequest { Grouping = V1.StatisticsGrouping.Organization, Period = period }))
             .Rows.ToDictionary(r => r.Key);
@@ -100,6 +103,101 @@ public sealed class UsageTests(ExchangeFixture f)
 
         await GrpcAssert.Invalid(() => usage.GetExchangeStatisticsAsync(new V1.GetExchangeStatisticsRequest()), "grouping");
         await GrpcAssert.Invalid(() => usage.GetFlowMatrixAsync(new V1.GetFlowMatrixRequest { Grouping = V1.StatisticsGrouping.Organization }), "grouping");
+    }
+
+    /// <summary>
+    /// Six members: three in Senegal each license an item to one of three in Viet Nam; two of the Vietnamese
+    /// members (only) form a union. Returns the period that counts only these rows.
+    /// </summary>
+    private async Task<(string[] Givers, string[] Takers, string SmallUnion, CommonV1.TimeInterval Period)> SixMembersAsync()
+    {
+        var start = DateTime.UtcNow;
+        var givers = new[] { await f.NewMemberAsync("SN"), await f.NewMemberAsync("SN"), await f.NewMemberAsync("SN") };
+        var takers = new[] { await f.NewMemberAsync("VN"), await f.NewMemberAsync("VN"), await f.NewMemberAsync("VN") };
+        var union = await f.Organization.CreateActiveAsync($"Union {Guid.NewGuid():N}", "TH", OrgV1.OrganizationKind.BroadcastingUnion);
+        await f.Organization.JoinAsync(takers[0], union);
+        await f.Organization.JoinAsync(takers[1], union);
+        for (var i = 0; i < 3; i++)
+        {
+            await f.LicensedAsync(givers[i], takers[i], "VN");
+        }
+
+        return (givers, takers, union, Since(start));
+    }
+
+    /// <summary>From <paramref name="start"/> to now: only the rows the running test wrote (tests of the collection run one at a time).</summary>
+    private static CommonV1.TimeInterval Since(DateTime start) => new() { StartTime = Timestamp.FromDateTime(start), EndTime = Timestamp.FromDateTime(DateTime.UtcNow.AddMilliseconds(1)) };
+
+    private static V1.GetExchangeStatisticsRequest By(V1.StatisticsGrouping grouping, CommonV1.TimeInterval period) => new() { Grouping = grouping, Period = period };
+
+    [Fact]
+    public async Task A_member_sees_only_its_own_row_per_organisation_and_a_coordinator_sees_every_row()
+    {
+        var (givers, takers, _, period) = await SixMembersAsync();
+        var member = f.Exchange.Usage(takers[0]);
+        var coordinator = f.Exchange.Usage(OrganizationDependency.CoordinatorId, CallerRoles.Coordinator);
+
+        var own = (await member.GetExchangeStatisticsAsync(By(V1.StatisticsGrouping.Organization, period))).Rows;
+        var row = Assert.Single(own);
+        Assert.Equal((takers[0], 1L, 1L, 0L), (row.Key, row.Requested, row.LicensedIn, row.Offered));
+        var all = (await coordinator.GetExchangeStatisticsAsync(By(V1.StatisticsGrouping.Organization, period))).Rows.Select(r => r.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(givers.Concat(takers).Order(StringComparer.Ordinal), all);
+    }
+
+    [Fact]
+    public async Task A_member_gets_its_own_reciprocity_and_is_refused_another_organisations()
+    {
+        var (givers, takers, _, period) = await SixMembersAsync();
+        var member = f.Exchange.Usage(givers[0]);
+
+        var own = Assert.Single((await member.GetReciprocityAsync(new V1.GetReciprocityRequest { Period = period })).Rows);
+        Assert.Equal((givers[0], 1L, 0L, 1L), (own.OrganizationId, own.Given, own.Taken, own.PartnersReached));
+        Assert.Single((await member.GetReciprocityAsync(new V1.GetReciprocityRequest { OrganizationId = givers[0], Period = period })).Rows);
+        await GrpcAssert.Refused(StatusCode.PermissionDenied, () => member.GetReciprocityAsync(new V1.GetReciprocityRequest { OrganizationId = takers[0], Period = period }));
+
+        var coordinator = f.Exchange.Usage(OrganizationDependency.CoordinatorId, CallerRoles.Coordinator);
+        var other = Assert.Single((await coordinator.GetReciprocityAsync(new V1.GetReciprocityRequest { OrganizationId = takers[0], Period = period })).Rows);
+        Assert.Equal((0L, 1L), (other.Given, other.Taken));
+        var everyone = await coordinator.GetReciprocityAsync(new V1.GetReciprocityRequest { Period = period });
+        Assert.Equal(givers.Concat(takers).Order(StringComparer.Ordinal), everyone.Rows.Select(r => r.OrganizationId));
+    }
+
+    [Fact]
+    public async Task A_member_sees_regions_of_three_or_more_organisations_but_not_a_union_of_two()
+    {
+        var (_, takers, smallUnion, period) = await SixMembersAsync();
+        var member = f.Exchange.Usage(takers[0]);
+        var coordinator = f.Exchange.Usage(OrganizationDependency.CoordinatorId, CallerRoles.Coordinator);
+
+        var regions = (await member.GetExchangeStatisticsAsync(By(V1.StatisticsGrouping.Region, period))).Rows.ToDictionary(r => r.Key);
+        Assert.Equal(["REGION_AFRICA", "REGION_ASIA_PACIFIC"], regions.Keys.Order());
+        Assert.Equal((3L, 3L), (regions["REGION_AFRICA"].Offered, regions["REGION_AFRICA"].LicensedOut));
+        Assert.Equal((3L, 3L), (regions["REGION_ASIA_PACIFIC"].Requested, regions["REGION_ASIA_PACIFIC"].LicensedIn));
+        var flow = Assert.Single((await member.GetFlowMatrixAsync(new V1.GetFlowMatrixRequest { Grouping = V1.StatisticsGrouping.Region, Period = period })).Cells);
+        Assert.Equal(("REGION_AFRICA", "REGION_ASIA_PACIFIC", 3L), (flow.From, flow.To, flow.Licences));
+
+        // The union of two: either member could subtract its own figures and read the other's.
+        var unions = (await member.GetExchangeStatisticsAsync(By(V1.StatisticsGrouping.Union, period))).Rows;
+        Assert.DoesNotContain(unions, r => r.Key == smallUnion);
+        var seen = Assert.Single((await coordinator.GetExchangeStatisticsAsync(By(V1.StatisticsGrouping.Union, period))).Rows, r => r.Key == smallUnion);
+        Assert.Equal((2L, 2L), (seen.Requested, seen.LicensedIn));
+    }
+
+    [Fact]
+    public async Task A_small_flow_cell_is_withheld_from_members()
+    {
+        var start = DateTime.UtcNow;
+        var giver = await f.NewMemberAsync("SN");
+        var taker = await f.NewMemberAsync("BR");
+        await f.LicensedAsync(giver, taker, "BR");
+        var period = Since(start);
+
+        Assert.Empty((await f.Exchange.Usage(giver).GetFlowMatrixAsync(new V1.GetFlowMatrixRequest { Grouping = V1.StatisticsGrouping.Region, Period = period })).Cells);
+        var own = Assert.Single((await f.Exchange.Usage(giver).GetExchangeStatisticsAsync(By(V1.StatisticsGrouping.Region, period))).Rows);
+        Assert.Equal(("REGION_AFRICA", 1L), (own.Key, own.LicensedOut));
+        var cell = Assert.Single((await f.Exchange.Usage(OrganizationDependency.CoordinatorId, CallerRoles.Coordinator)
+            .GetFlowMatrixAsync(new V1.GetFlowMatrixRequest { Grouping = V1.StatisticsGrouping.Region, Period = period })).Cells);
+        Assert.Equal(("REGION_AFRICA", "REGION_LATIN_AMERICA_CARIBBEAN", 1L), (cell.From, cell.To, cell.Licences));
     }
 
     [Fact]

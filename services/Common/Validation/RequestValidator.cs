@@ -29,6 +29,20 @@ public sealed class RequestValidator
     public RequestValidator MaxLength(string? value, int max, string field) =>
         Check(value is null || value.Length <= max, field, $"must be at most {max} characters");
 
+    /// <summary>A repeated field holds at most <paramref name="max"/> entries (see <see cref="RepeatedFieldLimits"/>).</summary>
+    public RequestValidator MaxCount(int count, int max, string field) =>
+        Check(count <= max, field, $"must have at most {max} entries (has {count})");
+
+    /// <summary>
+    /// <see cref="MaxCount"/> for a parser that then looks at each entry: false (and a violation) when the
+    /// field holds more than <paramref name="max"/>, so the entries are not examined one by one.
+    /// </summary>
+    public bool WithinCount(int count, int max, string field)
+    {
+        MaxCount(count, max, field);
+        return count <= max;
+    }
+
     public void ThrowIfInvalid()
     {
         if (_violations.Count > 0)

@@ -1,37 +1,28 @@
 using Grpc.Core;
-using MediaMesh.Common.Errors;
+using MediaMesh.ServiceDefaults.Grpc;
 
 namespace MediaMesh.Exchange.Application;
 
-/// <summary>Turns failures of calls to other MediaMesh services into the refusals our callers see.</summary>
+/// <summary>The exchange's calls to other MediaMesh services, under the shared <see cref="DependencyFailure"/> rule.</summary>
 internal static class DependencyCalls
 {
     /// <summary>
-    /// Runs a call; NOT_FOUND is returned as null, anything else that is not an answer (unreachable,
-    /// deadline, refused) means the dependency cannot vouch for the data: UNAVAILABLE, nothing written.
+    /// Runs a call that looks up an id the caller gave: NOT_FOUND means there is no such thing and is
+    /// returned as null (the call site says what that means for the caller); every other failure follows
+    /// <see cref="DependencyFailure"/> (the dependency's INVALID_ARGUMENT is the caller's, on
+    /// <paramref name="callerField"/>, when that is given).
     /// </summary>
-    public static async Task<T?> CallAsync<T>(string dependency, Func<Task<T>> call, CancellationToken ct)
-        where T : class
-    {
-        try
+    public static Task<T?> LookUpAsync<T>(string dependency, Func<Task<T>> call, CancellationToken ct, string? callerField = null)
+        where T : class =>
+        DependencyFailure.CallAsync<T?>(dependency, async () =>
         {
-            return await call();
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(ct);
-        }
-        catch (RpcException)
-        {
-            throw new DependencyUnavailableException(dependency);
-        }
-        catch (HttpRequestException)
-        {
-            throw new DependencyUnavailableException(dependency);
-        }
-    }
+            try
+            {
+                return await call();
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+            {
+                return null;
+            }
+        }, ct, callerField);
 }

@@ -17,8 +17,9 @@ public sealed class InitiativeLinks(InitiativeV1.InitiativeService.InitiativeSer
     {
         foreach (var initiativeId in initiativeIds.Distinct(StringComparer.Ordinal))
         {
-            var found = await DependencyCalls.CallAsync(Dependency,
-                async () => await client.GetInitiativeAsync(new InitiativeV1.GetInitiativeRequest { Id = initiativeId }, cancellationToken: ct), ct);
+            // The id is the caller's (offer.initiative_ids): NOT_FOUND is "no such initiative", a malformed id its INVALID_ARGUMENT.
+            var found = await DependencyCalls.LookUpAsync(Dependency,
+                async () => await client.GetInitiativeAsync(new InitiativeV1.GetInitiativeRequest { Id = initiativeId }, cancellationToken: ct), ct, "offer.initiative_ids");
             if (found?.Initiative is not { } initiative)
             {
                 throw new PreconditionFailedException($"Initiative '{initiativeId}' does not exist.", "INITIATIVE", initiativeId);
@@ -40,7 +41,7 @@ public sealed class InitiativeLinks(InitiativeV1.InitiativeService.InitiativeSer
         var request = new InitiativeV1.ListSignaturesRequest { InitiativeId = initiativeId, CountryCode = owner.CountryCode, PageSize = PageSize };
         while (true)
         {
-            var page = await DependencyCalls.CallAsync(Dependency,
+            var page = await DependencyCalls.LookUpAsync(Dependency,
                 async () => await client.ListSignaturesAsync(request, cancellationToken: ct), ct);
             if (page is null)
             {

@@ -28,13 +28,12 @@ public sealed record FlowCell(string From, string To, long Licences, long Uses);
 public sealed record ReciprocityRow(string OrganizationId, long Given, long Taken, double Ratio, long PartnersReached);
 
 /// <summary>
-/// Usage reports and the exchange balance. Every figure is computed from this service's own rows,
-/// which carry the parties' regions and unions as they were when the licence was granted.
+/// Usage reports and the exchange balance. Every figure is counted by the database (GROUP BY, see
+/// <see cref="StatisticsQueries"/>) from this service's own rows, which carry the parties' regions and
+/// unions as they were at the time of the write (the member profile the organization service gave).
 /// </summary>
 public sealed partial class UsageLedger(ExchangeDbContext db, TimeProvider clock)
 {
-    private sealed record Party(string Id, WorldRegion Region, IReadOnlyList<string> Unions);
-
     public async Task<UsageReport> ReportAsync(
         CallerIdentity caller, string licenceId, string requestId, UsageKind use, string country, DateTime useTime, string channel, long audience, CancellationToken ct)
     {
@@ -131,131 +130,80 @@ public sealed partial class UsageLedger(ExchangeDbContext db, TimeProvider clock
         return PageResult.From(fetched, page, fingerprint, u => new PageCursor(string.Empty, u.Id));
     }
 
-    public async Task<IReadOnlyList<StatisticsRow>> StatisticsAsync(StatisticsGrouping grouping, Period period, CancellationToken ct)
+    /// <summary>
+    /// Offered, requested, licensed in/out and used per group, as <paramref name="caller"/> may see them
+    /// (<see cref="StatisticsVisibility"/>): a member's ORGANIZATION grouping is its own row only.
+    /// </summary>
+    public async Task<IReadOnlyList<StatisticsRow>> StatisticsAsync(CallerIdentity caller, StatisticsGrouping grouping, Period period, CancellationToken ct)
     {
-        var offered = await db.Offers.AsNoTracking()
-            .Where(o => o.PublishTime != null)
-            .Where(o => period.From == null || o.PublishTime >= period.From)
-            .Where(o => period.To == null || o.PublishTime < period.To)
-            .Select(o => new { o.OwnerId, o.OwnerRegion, o.OwnerUnionIds })
-            .ToListAsync(ct);
-        var requested = await db.ContentRequests.AsNoTracking()
-            .Where(r => period.From == null || r.CreateTime >= period.From)
-            .Where(r => period.To == null || r.CreateTime < period.To)
-            .Select(r => new { r.RequesterId, r.RequesterRegion, r.RequesterUnionIds })
-            .ToListAsync(ct);
-        var licences = await LicencesInAsync(period, ct);
-        var uses = await UsesInAsync(period, ct);
-
-        var rows = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        void Count(Party party, int column)
+        var only = grouping == StatisticsGrouping.Organization ? StatisticsVisibility.OrganizationShownTo(caller, null) : null;
+        var queries = new StatisticsQueries(db);
+        var figures = new[]
         {
-            foreach (var key in KeysOf(party, grouping))
+            await queries.CountAsync(CountedFacts.Offers, PartyColumns.Owner, grouping, period, only, ct),
+            await queries.CountAsync(CountedFacts.Requests, PartyColumns.Requester, grouping, period, only, ct),
+            await queries.CountAsync(CountedFacts.Licences, PartyColumns.Licensee, grouping, period, only, ct),
+            await queries.CountAsync(CountedFacts.Licences, PartyColumns.Licensor, grouping, period, only, ct),
+            await queries.CountAsync(CountedFacts.Uses, PartyColumns.Licensee, grouping, period, only, ct),
+        };
+        var byKey = figures.Select(f => f.ToDictionary(c => c.Key, StringComparer.Ordinal)).ToArray();
+        return byKey.SelectMany(f => f.Keys).Distinct(StringComparer.Ordinal)
+            .Where(key => StatisticsVisibility.MaySeeAggregate(caller, byKey.Select(f => ContributorsOf(f.GetValueOrDefault(key)))))
+            .Select(key =>
             {
-                if (!rows.TryGetValue(key, out var counts))
-                {
-                    rows[key] = counts = new long[5];
-                }
-
-                counts[column]++;
-            }
-        }
-
-        offered.ForEach(o => Count(new Party(o.OwnerId, o.OwnerRegion, o.OwnerUnionIds), 0));
-        requested.ForEach(r => Count(new Party(r.RequesterId, r.RequesterRegion, r.RequesterUnionIds), 1));
-        foreach (var (licensor, licensee) in licences)
-        {
-            Count(licensee, 2);
-            Count(licensor, 3);
-        }
-
-        foreach (var (_, licensee) in uses)
-        {
-            Count(licensee, 4);
-        }
-
-        return rows.OrderBy(r => r.Key, StringComparer.Ordinal)
-            .Select(r => new StatisticsRow(r.Key, r.Value[0], r.Value[1], r.Value[2], r.Value[3], r.Value[4]))
+                long Count(int figure) => byKey[figure].GetValueOrDefault(key)?.Count ?? 0;
+                return new StatisticsRow(KeyName(key, grouping), Count(0), Count(1), Count(2), Count(3), Count(4));
+            })
+            .OrderBy(r => r.Key, StringComparer.Ordinal)
             .ToArray();
     }
 
-    public async Task<IReadOnlyList<FlowCell>> FlowMatrixAsync(StatisticsGrouping grouping, Period period, CancellationToken ct)
+    /// <summary>Licences and uses from the owners' group to the licensees' group, the cells the caller may see.</summary>
+    public async Task<IReadOnlyList<FlowCell>> FlowMatrixAsync(CallerIdentity caller, StatisticsGrouping grouping, Period period, CancellationToken ct)
     {
-        var cells = new Dictionary<(string From, string To), long[]>();
-        void Count(IEnumerable<(Party Licensor, Party Licensee)> flows, int column)
-        {
-            foreach (var (licensor, licensee) in flows)
-            {
-                foreach (var from in KeysOf(licensor, grouping))
-                {
-                    foreach (var to in KeysOf(licensee, grouping))
-                    {
-                        if (!cells.TryGetValue((from, to), out var counts))
-                        {
-                            cells[(from, to)] = counts = new long[2];
-                        }
-
-                        counts[column]++;
-                    }
-                }
-            }
-        }
-
-        Count(await LicencesInAsync(period, ct), 0);
-        Count(await UsesInAsync(period, ct), 1);
-        return cells.OrderBy(c => c.Key.From, StringComparer.Ordinal).ThenBy(c => c.Key.To, StringComparer.Ordinal)
-            .Select(c => new FlowCell(c.Key.From, c.Key.To, c.Value[0], c.Value[1]))
+        var queries = new StatisticsQueries(db);
+        var licences = (await queries.CountFlowAsync(CountedFacts.Licences, grouping, period, ct)).ToDictionary(c => (c.FromKey, c.ToKey));
+        var uses = (await queries.CountFlowAsync(CountedFacts.Uses, grouping, period, ct)).ToDictionary(c => (c.FromKey, c.ToKey));
+        static IEnumerable<Contributors> Sides(PairCount? cell) => cell is null
+            ? []
+            : [new Contributors(cell.Licensors, cell.AnyLicensor), new Contributors(cell.Licensees, cell.AnyLicensee)];
+        return licences.Keys.Union(uses.Keys)
+            .Where(cell => StatisticsVisibility.MaySeeAggregate(caller, Sides(licences.GetValueOrDefault(cell)).Concat(Sides(uses.GetValueOrDefault(cell)))))
+            .Select(cell => new FlowCell(KeyName(cell.FromKey, grouping), KeyName(cell.ToKey, grouping),
+                licences.GetValueOrDefault(cell)?.Count ?? 0, uses.GetValueOrDefault(cell)?.Count ?? 0))
+            .OrderBy(c => c.From, StringComparer.Ordinal).ThenBy(c => c.To, StringComparer.Ordinal)
             .ToArray();
     }
 
-    public async Task<IReadOnlyList<ReciprocityRow>> ReciprocityAsync(string? organizationId, Period period, CancellationToken ct)
+    /// <summary>
+    /// Given against taken per organisation: every organisation for a coordinator, only itself for a member
+    /// (another organisation's id is PERMISSION_DENIED).
+    /// </summary>
+    public async Task<IReadOnlyList<ReciprocityRow>> ReciprocityAsync(CallerIdentity caller, string? organizationId, Period period, CancellationToken ct)
     {
-        var licences = await LicencesInAsync(period, ct);
-        var members = licences.SelectMany(l => new[] { l.Licensor.Id, l.Licensee.Id })
-            .Where(id => string.IsNullOrEmpty(organizationId) || id == organizationId)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal);
-        if (!string.IsNullOrEmpty(organizationId) && !licences.Any(l => l.Licensor.Id == organizationId || l.Licensee.Id == organizationId))
+        var only = StatisticsVisibility.OrganizationShownTo(caller, organizationId);
+        var queries = new StatisticsQueries(db);
+        var given = (await queries.CountAsync(CountedFacts.Licences, PartyColumns.Licensor, StatisticsGrouping.Organization, period, only, ct, distinct: "LicenseeId"))
+            .ToDictionary(g => g.Key, StringComparer.Ordinal);
+        var taken = (await queries.CountAsync(CountedFacts.Licences, PartyColumns.Licensee, StatisticsGrouping.Organization, period, only, ct))
+            .ToDictionary(t => t.Key, t => t.Count, StringComparer.Ordinal);
+        IEnumerable<string> members = only is null ? given.Keys.Union(taken.Keys) : [only];
+        return members.Order(StringComparer.Ordinal).Select(id =>
         {
-            return [new ReciprocityRow(organizationId, 0, 0, 0, 0)];
-        }
-
-        return members.Select(id =>
-        {
-            var given = licences.Where(l => l.Licensor.Id == id).ToArray();
-            long taken = licences.Count(l => l.Licensee.Id == id);
-            return new ReciprocityRow(id, given.Length, taken, taken == 0 ? given.Length : (double)given.Length / taken,
-                given.Select(l => l.Licensee.Id).Distinct(StringComparer.Ordinal).Count());
+            var gave = given.GetValueOrDefault(id);
+            long givenCount = gave?.Count ?? 0, takenCount = taken.GetValueOrDefault(id);
+            return new ReciprocityRow(id, givenCount, takenCount, takenCount == 0 ? givenCount : (double)givenCount / takenCount, gave?.Organizations ?? 0);
         }).ToArray();
     }
 
     /// <summary>The proto enum name of a region, e.g. "REGION_ARAB_STATES": the key statistics use.</summary>
     public static string RegionKey(WorldRegion region) => "REGION_" + WordBoundary().Replace(region.ToString(), "_$1").ToUpperInvariant();
 
-    private static IEnumerable<string> KeysOf(Party party, StatisticsGrouping grouping) => grouping switch
-    {
-        StatisticsGrouping.Organization => [party.Id],
-        StatisticsGrouping.Region => [RegionKey(party.Region)],
-        _ => party.Unions,
-    };
+    private static Contributors ContributorsOf(GroupCount? figure) => figure is null ? Contributors.None : new Contributors(figure.Organizations, figure.AnyOrganization);
 
-    private async Task<List<(Party Licensor, Party Licensee)>> LicencesInAsync(Period period, CancellationToken ct) =>
-        (await db.Licences.AsNoTracking()
-            .Where(l => period.From == null || l.GrantTime >= period.From)
-            .Where(l => period.To == null || l.GrantTime < period.To)
-            .Select(l => new { l.LicensorId, l.LicensorRegion, l.LicensorUnionIds, l.LicenseeId, l.LicenseeRegion, l.LicenseeUnionIds })
-            .ToListAsync(ct))
-        .Select(l => (new Party(l.LicensorId, l.LicensorRegion, l.LicensorUnionIds), new Party(l.LicenseeId, l.LicenseeRegion, l.LicenseeUnionIds)))
-        .ToList();
-
-    private async Task<List<(Party Licensor, Party Licensee)>> UsesInAsync(Period period, CancellationToken ct) =>
-        (await db.UsageReports.AsNoTracking()
-            .Where(u => period.From == null || u.UseTime >= period.From)
-            .Where(u => period.To == null || u.UseTime < period.To)
-            .Select(u => new { u.LicensorId, u.LicensorRegion, u.LicensorUnionIds, u.LicenseeId, u.LicenseeRegion, u.LicenseeUnionIds })
-            .ToListAsync(ct))
-        .Select(u => (new Party(u.LicensorId, u.LicensorRegion, u.LicensorUnionIds), new Party(u.LicenseeId, u.LicenseeRegion, u.LicenseeUnionIds)))
-        .ToList();
+    /// <summary>The key a row is known by: region numbers (as the database groups them) become region names.</summary>
+    private static string KeyName(string key, StatisticsGrouping grouping) =>
+        grouping == StatisticsGrouping.Region ? RegionKey((WorldRegion)int.Parse(key, System.Globalization.CultureInfo.InvariantCulture)) : key;
 
     [GeneratedRegex("(?<=[a-z])([A-Z])")]
     private static partial Regex WordBoundary();

@@ -17,7 +17,8 @@ public sealed class CatalogueGrpcService(Catalogue catalogue, OfferFeed feed) : 
         var caller = context.GetCaller();
         var v = new RequestValidator().MaxLength(request.Text, 200, "text");
         var types = new List<OfferType>();
-        foreach (var type in request.Types_)
+        v.MaxCount(request.Types_.Count, RepeatedFieldLimits.EnumValues, "types");
+        foreach (var type in request.Types_.Take(RepeatedFieldLimits.EnumValues))
         {
             if (ExchangeRequestParser.ParseOfferType(type) is { } parsed)
             {
@@ -56,7 +57,9 @@ public sealed class CatalogueGrpcService(Catalogue catalogue, OfferFeed feed) : 
         var v = new RequestValidator().Check(request.AfterCursor >= 0, "after_cursor", "must not be negative");
         var filter = request.Filter ?? new V1.FeedFilter();
         var types = new List<OfferType>();
-        foreach (var type in filter.Types_)
+        v.MaxCount(filter.Types_.Count, RepeatedFieldLimits.EnumValues, "filter.types");
+        v.MaxCount(filter.Subjects.Count, RepeatedFieldLimits.Subjects, "filter.subjects");
+        foreach (var type in filter.Types_.Take(RepeatedFieldLimits.EnumValues))
         {
             if (ExchangeRequestParser.ParseOfferType(type) is { } parsed)
             {

@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using System.Text.RegularExpressions;
 using Duration = Google.Protobuf.WellKnownTypes.Duration;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
@@ -74,7 +75,7 @@ internal static partial class ExchangeRequestParser
             content = content with { SubtitleLanguages = ParseLanguages(o.SubtitleLanguages, $"{prefix}.subtitle_languages", v) };
         }
 
-        if (Wanted("subjects"))
+        if (Wanted("subjects") && v.WithinCount(o.Subjects.Count, RepeatedFieldLimits.Subjects, $"{prefix}.subjects"))
         {
             var index = 0;
             foreach (var subject in o.Subjects)
@@ -85,7 +86,7 @@ internal static partial class ExchangeRequestParser
             content = content with { Subjects = o.Subjects.Distinct(StringComparer.Ordinal).ToArray() };
         }
 
-        if (Wanted("genres"))
+        if (Wanted("genres") && v.WithinCount(o.Genres.Count, RepeatedFieldLimits.Genres, $"{prefix}.genres"))
         {
             var index = 0;
             foreach (var genre in o.Genres)
@@ -149,7 +150,7 @@ internal static partial class ExchangeRequestParser
             content = content with { Duration = duration };
         }
 
-        if (Wanted("initiative_ids"))
+        if (Wanted("initiative_ids") && v.WithinCount(o.InitiativeIds.Count, RepeatedFieldLimits.Ids, $"{prefix}.initiative_ids"))
         {
             var index = 0;
             foreach (var id in o.InitiativeIds)
@@ -189,7 +190,9 @@ internal static partial class ExchangeRequestParser
         var mode = r.Approval?.Mode ?? V1.ApprovalMode.Unspecified;
         v.Check(Enum.IsDefined(mode), $"{prefix}.approval.mode", "is not a known approval mode");
         var autoRegions = ParseRegions(r.Approval?.AutoApproveRegions ?? [], $"{prefix}.approval.auto_approve_regions", v);
-        var autoUnions = (r.Approval?.AutoApproveUnionIds ?? []).Select(u => u.Trim()).Where(u => u.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        var unionIds = r.Approval?.AutoApproveUnionIds ?? [];
+        v.MaxCount(unionIds.Count, RepeatedFieldLimits.Ids, $"{prefix}.approval.auto_approve_union_ids");
+        var autoUnions = unionIds.Take(RepeatedFieldLimits.Ids).Select(u => u.Trim()).Where(u => u.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         return new OfferRights
         {
             AllowedCountries = allowedCountries,
@@ -206,9 +209,14 @@ internal static partial class ExchangeRequestParser
         };
     }
 
-    public static IReadOnlyList<UsageKind> ParseUses(IEnumerable<V1.UsageKind> uses, string field, RequestValidator v)
+    public static IReadOnlyList<UsageKind> ParseUses(IReadOnlyCollection<V1.UsageKind> uses, string field, RequestValidator v)
     {
         var result = new List<UsageKind>();
+        if (!v.WithinCount(uses.Count, RepeatedFieldLimits.EnumValues, field))
+        {
+            return result;
+        }
+
         foreach (var use in uses)
         {
             if (use == V1.UsageKind.Unspecified || !Enum.IsDefined(use))
@@ -235,9 +243,14 @@ internal static partial class ExchangeRequestParser
         return (countries, ParseRegions(t.Regions, $"{prefix}.regions", v));
     }
 
-    public static IReadOnlyList<string> ParseCountries(IEnumerable<string> codes, string field, RequestValidator v, bool required)
+    public static IReadOnlyList<string> ParseCountries(IReadOnlyCollection<string> codes, string field, RequestValidator v, bool required)
     {
         var result = new List<string>();
+        if (!v.WithinCount(codes.Count, RepeatedFieldLimits.Countries, field))
+        {
+            return result;
+        }
+
         var index = 0;
         foreach (var code in codes)
         {
@@ -252,9 +265,14 @@ internal static partial class ExchangeRequestParser
         return result.Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    public static IReadOnlyList<WorldRegion> ParseRegions(IEnumerable<CommonV1.Region> regions, string field, RequestValidator v)
+    public static IReadOnlyList<WorldRegion> ParseRegions(IReadOnlyCollection<CommonV1.Region> regions, string field, RequestValidator v)
     {
         var result = new List<WorldRegion>();
+        if (!v.WithinCount(regions.Count, RepeatedFieldLimits.EnumValues, field))
+        {
+            return result;
+        }
+
         foreach (var region in regions)
         {
             if (ParseRegion(region) is { } parsed)
@@ -289,8 +307,8 @@ internal static partial class ExchangeRequestParser
 
     public static TimeSpan? ParseDuration(Duration? duration, string field, RequestValidator v) => v.Duration(duration, field);
 
-    public static IReadOnlyList<string> ParseLanguages(IEnumerable<string> tags, string field, RequestValidator v) =>
-        v.LanguageTags(tags, field);
+    public static IReadOnlyList<string> ParseLanguages(IReadOnlyCollection<string> tags, string field, RequestValidator v) =>
+        v.WithinCount(tags.Count, RepeatedFieldLimits.Languages, field) ? v.LanguageTags(tags, field) : [];
 
     public static string? ParseLanguage(string tag, string field, RequestValidator v)
     {
@@ -303,9 +321,14 @@ internal static partial class ExchangeRequestParser
         return LanguageTag.IsValid(tag) ? LanguageTag.Normalize(tag) : null;
     }
 
-    private static List<Domain.LocalizedText> ParseTexts(IEnumerable<CommonV1.LocalizedText> texts, string field, int maxLength, RequestValidator v)
+    private static List<Domain.LocalizedText> ParseTexts(RepeatedField<CommonV1.LocalizedText> texts, string field, int maxLength, RequestValidator v)
     {
         var result = new List<Domain.LocalizedText>();
+        if (!v.WithinCount(texts.Count, RepeatedFieldLimits.Texts, field))
+        {
+            return result;
+        }
+
         var index = 0;
         foreach (var text in texts)
         {
@@ -326,9 +349,14 @@ internal static partial class ExchangeRequestParser
         return result;
     }
 
-    private static List<DescriptionText> ParseDescriptions(IEnumerable<V1.Description> descriptions, string field, RequestValidator v)
+    private static List<DescriptionText> ParseDescriptions(RepeatedField<V1.Description> descriptions, string field, RequestValidator v)
     {
         var result = new List<DescriptionText>();
+        if (!v.WithinCount(descriptions.Count, RepeatedFieldLimits.Descriptions, field))
+        {
+            return result;
+        }
+
         var index = 0;
         foreach (var d in descriptions)
         {

@@ -107,7 +107,8 @@ public sealed class OfferGrpcService(OfferWorkflow workflow) : V1.OfferService.O
         v.Check(offer is not null, "offer", "is required");
         v.Check(!string.IsNullOrEmpty(offer?.Id), "offer.id", "is required");
         v.Check(updateMask is { Paths.Count: > 0 }, "update_mask", "name at least one field to change");
-        foreach (var path in updateMask?.Paths ?? [])
+        v.MaxCount(updateMask?.Paths.Count ?? 0, RepeatedFieldLimits.MaskPaths, "update_mask.paths");
+        foreach (var path in (updateMask?.Paths ?? []).Take(RepeatedFieldLimits.MaskPaths))
         {
             v.Check(ExchangeRequestParser.WritableFields.Contains(path), "update_mask",
                 $"'{path}' cannot be changed; writable: {string.Join(", ", ExchangeRequestParser.WritableFields)}");

@@ -43,13 +43,13 @@ public sealed class UsageGrpcService(UsageLedger ledger) : V1.UsageService.Usage
 
     public override async Task<V1.GetExchangeStatisticsResponse> GetExchangeStatistics(V1.GetExchangeStatisticsRequest request, ServerCallContext context)
     {
-        context.GetCaller();
+        var caller = context.GetCaller();
         var v = new RequestValidator();
         var grouping = ExchangeRequestParser.ParseGrouping(request.Grouping);
         v.Check(grouping is not null, "grouping", "is required");
         var period = ExchangeRequestParser.ParsePeriod(request.Period, "period", v);
         v.ThrowIfInvalid();
-        var rows = await ledger.StatisticsAsync(grouping!.Value, period, context.CancellationToken);
+        var rows = await ledger.StatisticsAsync(caller, grouping!.Value, period, context.CancellationToken);
         var response = new V1.GetExchangeStatisticsResponse();
         response.Rows.AddRange(rows.Select(r => new V1.ExchangeStatisticsRow
         {
@@ -60,13 +60,13 @@ public sealed class UsageGrpcService(UsageLedger ledger) : V1.UsageService.Usage
 
     public override async Task<V1.GetFlowMatrixResponse> GetFlowMatrix(V1.GetFlowMatrixRequest request, ServerCallContext context)
     {
-        context.GetCaller();
+        var caller = context.GetCaller();
         var v = new RequestValidator();
         var grouping = ExchangeRequestParser.ParseGrouping(request.Grouping);
         v.Check(grouping is StatisticsGrouping.Region or StatisticsGrouping.Union, "grouping", "must be REGION or UNION");
         var period = ExchangeRequestParser.ParsePeriod(request.Period, "period", v);
         v.ThrowIfInvalid();
-        var cells = await ledger.FlowMatrixAsync(grouping!.Value, period, context.CancellationToken);
+        var cells = await ledger.FlowMatrixAsync(caller, grouping!.Value, period, context.CancellationToken);
         var response = new V1.GetFlowMatrixResponse();
         response.Cells.AddRange(cells.Select(c => new V1.FlowCell { From = c.From, To = c.To, Licences = c.Licences, Uses = c.Uses }));
         return response;
@@ -74,11 +74,11 @@ public sealed class UsageGrpcService(UsageLedger ledger) : V1.UsageService.Usage
 
     public override async Task<V1.GetReciprocityResponse> GetReciprocity(V1.GetReciprocityRequest request, ServerCallContext context)
     {
-        context.GetCaller();
+        var caller = context.GetCaller();
         var v = new RequestValidator();
         var period = ExchangeRequestParser.ParsePeriod(request.Period, "period", v);
         v.ThrowIfInvalid();
-        var rows = await ledger.ReciprocityAsync(NullIfEmpty(request.OrganizationId), period, context.CancellationToken);
+        var rows = await ledger.ReciprocityAsync(caller, NullIfEmpty(request.OrganizationId), period, context.CancellationToken);
         var response = new V1.GetReciprocityResponse();
         response.Rows.AddRange(rows.Select(r => new V1.ReciprocityRow
         {

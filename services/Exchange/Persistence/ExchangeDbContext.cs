@@ -38,6 +38,12 @@ public class ExchangeDbContext : DbContext
         Licences.FromSql($"SELECT * FROM licences WHERE EXISTS (SELECT 1 FROM json_each(licences.Territories) WHERE json_each.value = {country})");
 
     /// <summary>
+    /// A join that gives one row per element of the JSON array of strings in <paramref name="column"/>, as
+    /// <c><paramref name="alias"/>.value</c> (statistics grouped by union expand each row's union list).
+    /// </summary>
+    public virtual string JsonArrayJoin(string column, string alias) => $"CROSS JOIN json_each({column}) AS {alias}";
+
+    /// <summary>
     /// Makes the current transaction the only one changing the terms or licences of
     /// <paramref name="offerId"/> until it ends, on every connection and replica: grants, kills and
     /// corrections of one offer are judged one after another, each seeing what the one before committed.

@@ -23,6 +23,9 @@ public sealed class PostgresExchangeDbContext(DbContextOptions<PostgresExchangeD
     public override IQueryable<Licence> LicencesCovering(string country) =>
         Licences.FromSql($"SELECT * FROM licences WHERE \"Territories\"::jsonb @> jsonb_build_array({country}::text)");
 
+    public override string JsonArrayJoin(string column, string alias) =>
+        $"CROSS JOIN LATERAL jsonb_array_elements_text({column}::jsonb) AS {alias}(value)";
+
     /// <summary>A transaction-scoped advisory lock per offer (a hash collision only serialises two offers' grants).</summary>
     public override async Task LockOfferAsync(string offerId, CancellationToken ct)
     {

@@ -1,7 +1,7 @@
-using Grpc.Core;
 using MediaMesh.Common.Errors;
 using MediaMesh.Common.Geography;
 using MediaMesh.Initiatives.Domain;
+using MediaMesh.ServiceDefaults.Grpc;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
 
 namespace MediaMesh.Initiatives.Application;
@@ -33,7 +33,9 @@ public sealed record OrganizationReference(string Id, string Field)
 /// registration (ServiceDefaults) gives every call a deadline, forwards the caller's token and trace
 /// context, and retries UNAVAILABLE for this idempotent read; here failures become domain refusals:
 /// <list type="bullet">
-/// <item>organization service unreachable or too slow (UNAVAILABLE, DEADLINE_EXCEEDED) → UNAVAILABLE, before anything is written;</item>
+/// <item>any failure of the call follows the shared rule (ServiceDefaults' DependencyFailure): unreachable or too
+/// slow → UNAVAILABLE before anything is written, the caller's deadline → DEADLINE_EXCEEDED, any other answer
+/// (UNIMPLEMENTED, INTERNAL, UNAUTHENTICATED…) → INTERNAL with the trace id, never the raw code;</item>
 /// <item>an id that does not exist → INVALID_ARGUMENT naming the request field (e.g. initiative.proposer_ids[1]);</item>
 /// <item>an organisation that exists but is pending or suspended → FAILED_PRECONDITION (type ORGANIZATION_NOT_ACTIVE, subject the id).</item>
 /// </list>
@@ -56,7 +58,7 @@ public sealed class OrganizationDirectoryClient(OrgV1.OrganizationService.Organi
         {
             var request = new OrgV1.BatchGetOrganizationsRequest();
             request.Ids.AddRange(chunk);
-            var response = await CallAsync(request, ct);
+            var response = await CallAsync(request, ListField(references[0].Field), ct);
             foreach (var organization in response.Organizations)
             {
                 found[organization.Id] = organization;
@@ -79,18 +81,12 @@ public sealed class OrganizationDirectoryClient(OrgV1.OrganizationService.Organi
         return ids.ToDictionary(id => id, id => ProfileOf(found[id]), StringComparer.Ordinal);
     }
 
-    private async Task<OrgV1.BatchGetOrganizationsResponse> CallAsync(OrgV1.BatchGetOrganizationsRequest request, CancellationToken ct)
-    {
-        try
-        {
-            return await client.BatchGetOrganizationsAsync(request, cancellationToken: ct);
-        }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted
-            || (ex.StatusCode == StatusCode.Cancelled && !ct.IsCancellationRequested))
-        {
-            throw new DependencyUnavailableException("organization");
-        }
-    }
+    /// <summary>The ids are the caller's: the organization service's INVALID_ARGUMENT is the caller's, on <paramref name="field"/>.</summary>
+    private Task<OrgV1.BatchGetOrganizationsResponse> CallAsync(OrgV1.BatchGetOrganizationsRequest request, string field, CancellationToken ct) =>
+        DependencyFailure.CallAsync("organization", async () => await client.BatchGetOrganizationsAsync(request, cancellationToken: ct), ct, field);
+
+    /// <summary>"initiative.proposer_ids[1]" → "initiative.proposer_ids".</summary>
+    private static string ListField(string field) => field.IndexOf('[', StringComparison.Ordinal) is var at and >= 0 ? field[..at] : field;
 
     private static SignatoryProfile ProfileOf(OrgV1.Organization o) =>
         new(o.CountryCode, (WorldRegion)o.Region, o.UnionIds.Order(StringComparer.Ordinal).ToArray());

@@ -70,7 +70,8 @@ public sealed class InitiativeGrpcService(InitiativeWorkflow initiatives, Signat
         v.Check(request.Initiative is not null, "initiative", "is required");
         v.Check(!string.IsNullOrEmpty(request.Initiative?.Id), "initiative.id", "is required");
         v.Check(request.UpdateMask is { Paths.Count: > 0 }, "update_mask", "name at least one field to change");
-        foreach (var path in request.UpdateMask?.Paths ?? [])
+        v.MaxCount(request.UpdateMask?.Paths.Count ?? 0, RepeatedFieldLimits.MaskPaths, "update_mask.paths");
+        foreach (var path in (request.UpdateMask?.Paths ?? []).Take(RepeatedFieldLimits.MaskPaths))
         {
             v.Check(UpdatableInitiativeFields.Contains(path), "update_mask",
                 $"'{path}' cannot be updated; updatable: {string.Join(", ", UpdatableInitiativeFields)}");
@@ -219,7 +220,8 @@ public sealed class InitiativeGrpcService(InitiativeWorkflow initiatives, Signat
         v.Check(request.Activity is not null, "activity", "is required");
         v.Check(!string.IsNullOrEmpty(request.Activity?.Id), "activity.id", "is required");
         v.Check(request.UpdateMask is { Paths.Count: > 0 }, "update_mask", "name at least one field to change");
-        foreach (var path in request.UpdateMask?.Paths ?? [])
+        v.MaxCount(request.UpdateMask?.Paths.Count ?? 0, RepeatedFieldLimits.MaskPaths, "update_mask.paths");
+        foreach (var path in (request.UpdateMask?.Paths ?? []).Take(RepeatedFieldLimits.MaskPaths))
         {
             v.Check(UpdatableActivityFields.Contains(path), "update_mask",
                 $"'{path}' cannot be updated; updatable: {string.Join(", ", UpdatableActivityFields)}");

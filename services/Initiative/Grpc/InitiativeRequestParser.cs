@@ -15,8 +15,8 @@ internal static class InitiativeRequestParser
     public const int MaxTitleLength = 300;
     public const int MaxCharterLength = 20_000;
     public const int MaxObjectiveLength = 2_000;
-    public const int MaxObjectives = 50;
-    public const int MaxOrganizations = 100;
+    public const int MaxObjectives = RepeatedFieldLimits.Objectives;
+    public const int MaxOrganizations = RepeatedFieldLimits.Ids;
     public const int MaxIdLength = 64;
 
     public static readonly IReadOnlySet<string> UpdatableInitiativeFields = new HashSet<string>(StringComparer.Ordinal)
@@ -36,6 +36,11 @@ internal static class InitiativeRequestParser
     public static List<LocalizedText> ParseTexts(IReadOnlyList<CommonV1.LocalizedText> texts, string field, int maxLength, RequestValidator v, bool requireOriginal = true)
     {
         var result = new List<LocalizedText>();
+        if (!v.WithinCount(texts.Count, RepeatedFieldLimits.Texts, field))
+        {
+            return result;
+        }
+
         for (var index = 0; index < texts.Count; index++)
         {
             var text = texts[index];
@@ -65,8 +70,12 @@ internal static class InitiativeRequestParser
 
     public static List<Objective> ParseObjectives(IReadOnlyList<V1.Objective> objectives, string field, RequestValidator v)
     {
-        v.Check(objectives.Count <= MaxObjectives, field, $"at most {MaxObjectives} objectives");
         var result = new List<Objective>();
+        if (!v.WithinCount(objectives.Count, MaxObjectives, field))
+        {
+            return result;
+        }
+
         for (var index = 0; index < objectives.Count; index++)
         {
             result.Add(new Objective(ParseTexts(objectives[index].Text, $"{field}[{index}].text", MaxObjectiveLength, v, requireOriginal: false)));
@@ -78,8 +87,12 @@ internal static class InitiativeRequestParser
     public static List<string> ParseOrganizationIds(IReadOnlyList<string> ids, string field, RequestValidator v, bool required)
     {
         v.Check(!required || ids.Count > 0, field, "at least one organisation id is required");
-        v.Check(ids.Count <= MaxOrganizations, field, $"at most {MaxOrganizations} organisations");
         var result = new List<string>();
+        if (!v.WithinCount(ids.Count, MaxOrganizations, field))
+        {
+            return result;
+        }
+
         for (var index = 0; index < ids.Count; index++)
         {
             var id = (ids[index] ?? string.Empty).Trim();
@@ -104,6 +117,11 @@ internal static class InitiativeRequestParser
     public static List<WorldRegion> ParseRegions(IReadOnlyList<CommonV1.Region> regions, string field, RequestValidator v)
     {
         var result = new List<WorldRegion>();
+        if (!v.WithinCount(regions.Count, RepeatedFieldLimits.EnumValues, field))
+        {
+            return result;
+        }
+
         for (var index = 0; index < regions.Count; index++)
         {
             if (ParseRegion(regions[index]) is { } region)

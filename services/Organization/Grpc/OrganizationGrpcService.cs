@@ -13,7 +13,7 @@ namespace MediaMesh.Organizations.Grpc;
 /// <summary>mediamesh.organization.v1.OrganizationService: validation and mapping around <see cref="OrganizationDirectory"/>.</summary>
 public sealed class OrganizationGrpcService(OrganizationDirectory directory) : V1.OrganizationService.OrganizationServiceBase
 {
-    private const int MaxBatch = 500;
+    private const int MaxBatch = RepeatedFieldLimits.BatchIds;
 
     public override async Task<V1.CreateOrganizationResponse> CreateOrganization(V1.CreateOrganizationRequest request, ServerCallContext context)
     {
@@ -87,7 +87,8 @@ public sealed class OrganizationGrpcService(OrganizationDirectory directory) : V
         v.Check(request.Organization is not null, "organization", "is required");
         v.Check(!string.IsNullOrEmpty(request.Organization?.Id), "organization.id", "is required");
         v.Check(request.UpdateMask is { Paths.Count: > 0 }, "update_mask", "name at least one field to change");
-        foreach (var path in request.UpdateMask?.Paths ?? [])
+        v.MaxCount(request.UpdateMask?.Paths.Count ?? 0, RepeatedFieldLimits.MaskPaths, "update_mask.paths");
+        foreach (var path in (request.UpdateMask?.Paths ?? []).Take(RepeatedFieldLimits.MaskPaths))
         {
             v.Check(OrganizationRequestParser.UpdatableFields.Contains(path), "update_mask",
                 $"'{path}' cannot be updated; updatable: {string.Join(", ", OrganizationRequestParser.UpdatableFields)}");

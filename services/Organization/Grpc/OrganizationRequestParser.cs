@@ -16,9 +16,14 @@ internal static class OrganizationRequestParser
         "names", "short_name", "country_code", "working_languages", "website", "contact_email",
     };
 
-    public static List<LocalizedName> ParseNames(IEnumerable<CommonV1.LocalizedText> names, string field, RequestValidator v)
+    public static List<LocalizedName> ParseNames(IReadOnlyCollection<CommonV1.LocalizedText> names, string field, RequestValidator v)
     {
         var result = new List<LocalizedName>();
+        if (!v.WithinCount(names.Count, RepeatedFieldLimits.Texts, field))
+        {
+            return result;
+        }
+
         var index = 0;
         foreach (var name in names)
         {
@@ -39,10 +44,15 @@ internal static class OrganizationRequestParser
         return result;
     }
 
-    public static List<string> ParseLanguages(IEnumerable<string> tags, string field, RequestValidator v)
+    public static List<string> ParseLanguages(IReadOnlyCollection<string> tags, string field, RequestValidator v)
     {
+        if (!v.WithinCount(tags.Count, RepeatedFieldLimits.Languages, field))
+        {
+            return [];
+        }
+
         var result = v.LanguageTags(tags, field);
-        v.Check(tags.Any(), field, "at least one working language is required");
+        v.Check(tags.Count > 0, field, "at least one working language is required");
         return [.. result];
     }
 

@@ -15,7 +15,9 @@ namespace MediaMesh.ServiceDefaults.Grpc;
 /// The one place where failures become gRPC statuses. Domain refusals map to their canonical codes
 /// with google.rpc details; anything unexpected becomes INTERNAL with a generic message and the
 /// trace id, the exception itself going only to the log. A missing request message is
-/// INVALID_ARGUMENT, never UNKNOWN.
+/// INVALID_ARGUMENT, never UNKNOWN. No handler throws RpcException itself: one that escapes comes from a
+/// call to another service and follows <see cref="DependencyFailure"/>'s rule, never passed through raw.
+/// Once the incoming call's own deadline has passed, a failure it caused is DEADLINE_EXCEEDED.
 /// </summary>
 public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
@@ -26,7 +28,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         {
             return await continuation(RequireRequest(request), context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
             throw Map(ex, context);
         }
@@ -39,7 +41,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         {
             return await continuation(requestStream, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
             throw Map(ex, context);
         }
@@ -52,7 +54,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         {
             await continuation(RequireRequest(request), responseStream, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
             throw Map(ex, context);
         }
@@ -65,7 +67,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         {
             await continuation(requestStream, responseStream, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
             throw Map(ex, context);
         }
@@ -92,6 +94,16 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     /// <summary>Maps an exception to the status a caller sees. Public so tests can check the table.</summary>
     public static Status ToStatus(Exception exception, ServerCallContext? context = null)
     {
+        if (exception is RpcException or HttpRequestException)
+        {
+            exception = DependencyFailure.From("a dependency", exception, context?.CancellationToken ?? CancellationToken.None);
+        }
+
+        if (exception is (OperationCanceledException or DependencyUnavailableException) && context is not null && context.Deadline <= DateTime.UtcNow)
+        {
+            return new Status { Code = (int)Code.DeadlineExceeded, Message = "The call's deadline passed before it completed." };
+        }
+
         switch (exception)
         {
             case ValidationFailedException invalid:

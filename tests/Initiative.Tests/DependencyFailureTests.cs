@@ -1,0 +1,123 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using MediaMesh.Common.Validation;
+using MediaMesh.TestSupport;
+using Status = Grpc.Core.Status;
+using V1 = MediaMesh.Contracts.Initiative.V1;
+using CommonV1 = MediaMesh.Contracts.Common.V1;
+
+namespace MediaMesh.Initiative.Tests;
+
+/// <summary>
+/// The initiative service calling an organization service (a real gRPC server on loopback) that answers
+/// with a chosen status: the member never sees the organization service's own codes.
+/// </summary>
+public sealed class DependencyFailureTests
+{
+    private static V1.CreateInitiativeRequest Create() => new() { Initiative = InitiativeSystem.NewInitiative("org_proposer") };
+
+    [Theory]
+    [InlineData(StatusCode.Unimplemented)]
+    [InlineData(StatusCode.Internal)]
+    [InlineData(StatusCode.Unauthenticated)]
+    [InlineData(StatusCode.PermissionDenied)]
+    [InlineData(StatusCode.FailedPrecondition)]
+    public async Task A_status_not_about_the_members_call_is_internal_with_a_trace_id(StatusCode answer)
+    {
+        await using var organizations = await AnsweringOrganizationService.StartAsync(new Status(answer, "organization-side detail"));
+        using var initiatives = new InitiativeServiceHost(organizations.Address);
+
+        var refused = await GrpcAssert.Refused(StatusCode.Internal, () => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(Create()));
+
+        Assert.DoesNotContain("organization-side detail", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("Trace id", refused.Status.Detail, StringComparison.Ordinal);
+        var info = refused.GetRpcStatus()?.GetDetail<ErrorInfo>();
+        Assert.NotNull(info);
+        Assert.True(info.Metadata.ContainsKey("trace_id"));
+    }
+
+    [Fact]
+    public async Task The_organization_services_argument_error_about_the_members_ids_is_the_members_invalid_argument()
+    {
+        await using var organizations = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.InvalidArgument, "ids: bad"));
+        using var initiatives = new InitiativeServiceHost(organizations.Address);
+
+        await GrpcAssert.Invalid(() => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(Create()), "initiative.proposer_ids");
+    }
+
+    [Theory]
+    [InlineData(StatusCode.Unavailable)]
+    [InlineData(StatusCode.DeadlineExceeded)]
+    public async Task An_organization_service_that_cannot_answer_now_is_unavailable(StatusCode answer)
+    {
+        await using var organizations = await AnsweringOrganizationService.StartAsync(new Status(answer, "busy"));
+        using var initiatives = new InitiativeServiceHost(organizations.Address);
+
+        var refused = await GrpcAssert.Refused(StatusCode.Unavailable, () => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(Create()));
+        Assert.NotNull(refused.GetRpcStatus()?.GetDetail<RetryInfo>());
+    }
+
+    [Fact]
+    public async Task An_unreachable_organization_service_is_unavailable()
+    {
+        using var initiatives = new InitiativeServiceHost(new Uri("http://127.0.0.1:9"));
+
+        await GrpcAssert.Refused(StatusCode.Unavailable, () => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(Create()));
+    }
+
+    private static IEnumerable<T> Many<T>(int count, Func<int, T> entry) => Enumerable.Range(0, count).Select(entry);
+
+    private static CommonV1.LocalizedText Text(int i) => new() { Language = $"en-x-{i}", Text = $"t{i}" };
+
+    public static TheoryData<string> InitiativeFields => new()
+    {
+        "initiative.titles", "initiative.charter", "initiative.objectives", "initiative.objectives[0].text", "initiative.proposer_ids", "initiative.target_regions",
+    };
+
+    [Theory]
+    [MemberData(nameof(InitiativeFields))]
+    public async Task An_initiative_field_over_its_bound_is_invalid(string field)
+    {
+        await using var organizations = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.Unavailable, "not needed"));
+        using var initiatives = new InitiativeServiceHost(organizations.Address);
+        var initiative = InitiativeSystem.NewInitiative("org_proposer");
+        switch (field)
+        {
+            case "initiative.titles": initiative.Titles.AddRange(Many(RepeatedFieldLimits.Texts, Text)); break;
+            case "initiative.charter": initiative.Charter.AddRange(Many(RepeatedFieldLimits.Texts, Text)); break;
+            case "initiative.objectives": initiative.Objectives.AddRange(Many(RepeatedFieldLimits.Objectives, i => new V1.Objective { Text = { Text(i) } })); break;
+            case "initiative.objectives[0].text": initiative.Objectives[0].Text.AddRange(Many(RepeatedFieldLimits.Texts, Text)); break;
+            case "initiative.proposer_ids": initiative.ProposerIds.AddRange(Many(RepeatedFieldLimits.Ids, i => $"org_{i}")); break;
+            default: initiative.TargetRegions.AddRange(Many(RepeatedFieldLimits.EnumValues, _ => CommonV1.Region.Europe)); break;
+        }
+
+        await GrpcAssert.Invalid(() => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(new V1.CreateInitiativeRequest { Initiative = initiative }), field);
+    }
+
+    [Fact]
+    public async Task Activity_lists_and_update_masks_over_their_bounds_are_invalid()
+    {
+        await using var organizations = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.Unavailable, "not needed"));
+        using var initiatives = new InitiativeServiceHost(organizations.Address);
+        var client = initiatives.ClientAs("org_proposer");
+        var activity = new V1.Activity
+        {
+            InitiativeId = "ini_x",
+            Kind = V1.ActivityKind.Screening,
+            Titles = { Many(RepeatedFieldLimits.Texts + 1, Text) },
+            Place = new CommonV1.Place { CountryCode = "cl", City = "Santiago" },
+            StartTime = Timestamp.FromDateTime(new DateTime(2027, 3, 1, 0, 0, 0, DateTimeKind.Utc)),
+            EndTime = Timestamp.FromDateTime(new DateTime(2027, 3, 1, 3, 0, 0, DateTimeKind.Utc)),
+            PartnerIds = { Many(RepeatedFieldLimits.Ids + 1, i => $"org_{i}") },
+        };
+        await GrpcAssert.Invalid(() => client.CreateActivityAsync(new V1.CreateActivityRequest { Activity = activity }), "activity.titles", "activity.partner_ids");
+
+        var mask = new FieldMask();
+        mask.Paths.AddRange(Many(RepeatedFieldLimits.MaskPaths + 1, _ => "titles"));
+        await GrpcAssert.Invalid(() => client.UpdateInitiativeAsync(new V1.UpdateInitiativeRequest { Initiative = new V1.Initiative { Id = "ini_x" }, UpdateMask = mask }),
+            "update_mask.paths");
+        await GrpcAssert.Invalid(() => client.UpdateActivityAsync(new V1.UpdateActivityRequest { Activity = new V1.Activity { Id = "act_x" }, UpdateMask = mask }),
+            "update_mask.paths");
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrgV1 = MediaMesh.Contracts.Organization.V1;
+
+namespace MediaMesh.TestSupport;
+
+/// <summary>
+/// A real gRPC server on a loopback port (Kestrel, HTTP/2) implementing the organization service by
+/// answering every GetOrganization and BatchGetOrganizations call with a chosen status: for tests of
+/// what a caller is told when the organization service refuses in a way that is not about its call.
+/// </summary>
+public sealed class AnsweringOrganizationService : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private readonly Holder _holder;
+
+    private AnsweringOrganizationService(WebApplication app, Uri address, Holder holder)
+    {
+        _app = app;
+        Address = address;
+        _holder = holder;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<AnsweringOrganizationService> StartAsync(Status answer)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        var holder = new Holder { Answer = answer };
+        builder.Services.AddSingleton(holder);
+        var app = builder.Build();
+        app.MapGrpcService<Answering>();
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new AnsweringOrganizationService(app, address, holder);
+    }
+
+    /// <summary>Sets the status the next calls get.</summary>
+    public void AnswerWith(Status status) => _holder.Answer = status;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed class Holder
+    {
+        public Status Answer { get; set; }
+    }
+
+    private sealed class Answering(Holder holder) : OrgV1.OrganizationService.OrganizationServiceBase
+    {
+        public override Task<OrgV1.GetOrganizationResponse> GetOrganization(OrgV1.GetOrganizationRequest request, ServerCallContext context) =>
+            throw new RpcException(holder.Answer);
+
+        public override Task<OrgV1.BatchGetOrganizationsResponse> BatchGetOrganizations(OrgV1.BatchGetOrganizationsRequest request, ServerCallContext context) =>
+            throw new RpcException(holder.Answer);
+    }
+}
