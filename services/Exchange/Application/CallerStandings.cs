@@ -20,7 +20,7 @@ public sealed class CallerStandings(
     /// <summary>The standing now; null if the organisation is no longer registered. UNAVAILABLE if it cannot be asked.</summary>
     public async Task<CallerStanding?> GetAsync(CallerIdentity caller, CancellationToken ct)
     {
-        var response = await DependencyCalls.CallAsync(Dependency, async () => await client.GetCallerStandingAsync(
+        var response = await DependencyCalls.LookUpAsync(Dependency, async () => await client.GetCallerStandingAsync(
             new OrgV1.GetCallerStandingRequest { OrganizationId = caller.OrganizationId, ApiKeyId = caller.ApiKeyId },
             cancellationToken: ct), ct);
         return response is null
