@@ -212,6 +212,8 @@ public sealed class CliTests(ClientMesh mesh)
         Assert.True(feedExit == 0, feedError);
         var first = JsonNode.Parse(events.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0])!;
         Assert.Equal(first["cursor"]!.ToString(), (await File.ReadAllTextAsync(cursorFile)).Trim());
+        // A correction the taker hears (it holds a licence): there is an event after any the first watch printed.
+        await owner.JsonAsync("offers", "correct", offerId, "--note", "Headline corrected", "--headline", "en=Mangroves return to the Kenyan coast " + slug);
         var (_, next, _) = await taker.RunAsync("--json", "feed", "watch", "--cursor-file", cursorFile, "--max-events", "1");
         Assert.True(long.Parse(JsonNode.Parse(next.Split('\n')[0])!["cursor"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture)
             > long.Parse(first["cursor"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture));
