@@ -190,12 +190,15 @@ public sealed class CliTests(ClientMesh mesh)
         Assert.Equal(downloaded["sha256"]!.GetValue<string>(), Offers.Sha256(target));
         var report = await taker.JsonAsync("usage", "report", licenceId, "--use", "broadcast", "--country", "BR", "--time", "now", "--channel", "Evening news");
         Assert.Equal(licenceId, report["licenceId"]!.GetValue<string>());
-        // A member sees its own figures; the owner's region (one organisation, not the taker) is withheld from it.
+        // A member sees its own figures, and of the region aggregates only rows exactly as a coordinator sees them
+        // (which small groups are withheld depends on what the other tests on this shared mesh did: the rule itself
+        // is tested in Exchange.Tests' UsageTests and StatisticsVisibilityTests).
         var own = Assert.Single((await taker.JsonAsync("stats", "--by", "organization")).AsArray());
         Assert.Equal("1", own!["licensedIn"]!.ToString());
-        var stats = await taker.JsonAsync("stats", "--by", "region");
-        Assert.DoesNotContain(stats.AsArray(), r => r!["key"]!.GetValue<string>() == "REGION_AFRICA");
         var coordinator = new CliRunner(mesh.GatewayAddress.ToString(), mesh.Coordinator.ApiKey);
+        var everyRegion = (await coordinator.JsonAsync("stats", "--by", "region")).AsArray().Select(r => r!.ToJsonString()).ToHashSet(StringComparer.Ordinal);
+        var stats = await taker.JsonAsync("stats", "--by", "region");
+        Assert.All(stats.AsArray(), r => Assert.Contains(r!.ToJsonString(), everyRegion));
         var flow = await coordinator.JsonAsync("stats", "flow", "--by", "region");
         Assert.Contains(flow.AsArray(), c => c!["from"]!.GetValue<string>() == "REGION_AFRICA" && c["to"]!.GetValue<string>() == "REGION_LATIN_AMERICA_CARIBBEAN");
         var (exit, heatmap, _) = await coordinator.RunAsync("stats", "flow", "--by", "region");
