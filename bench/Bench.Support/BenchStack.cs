@@ -1,0 +1,253 @@
+using System.Security.Cryptography;
+
+namespace MediaMesh.Bench.Support;
+
+/// <summary>Where a benchmark's MediaMesh processes run: ports from a base, pinned cores, Release builds, SQLite in a temp folder.</summary>
+public sealed record BenchStackOptions
+{
+    /// <summary>organization = base+1, initiative = base+2, exchange = base+3, gateway gRPC = base, gateway web = base+80.</summary>
+    public int BasePort { get; init; } = 6100;
+
+    /// <summary>Cores (taskset list) for the services and the gateway; the load generator takes the others.</summary>
+    public string Cores { get; init; } = "1";
+
+    public string Configuration { get; init; } = "Release";
+
+    /// <summary>Extra configuration for every process, e.g. MediaMesh__Gateway__RateLimit__TokensPerPeriod.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Extra configuration for one process ("organization", "initiative", "exchange", "gateway").</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ProcessEnvironment { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    public bool StartGateway { get; init; } = true;
+
+    /// <summary>Which services to start (the gateway needs all three for its health checks to pass).</summary>
+    public IReadOnlyList<string> Services { get; init; } = ["organization", "initiative", "exchange"];
+}
+
+/// <summary>
+/// The suite as a platform team runs it, as plain processes: the three services and the gateway from
+/// their Release build output, ASPNETCORE_ENVIRONMENT=Production, fresh internal-token key pairs (as the
+/// AppHost makes them), SQLite in a temp data folder, telemetry export off, and a coordinator API key
+/// from the organization service's own bootstrap command. Build first: `dotnet build -c Release MediaMesh.sln`.
+/// </summary>
+public sealed class BenchStack : IAsyncDisposable
+{
+    private static readonly string[] Issuers = ["gateway", "initiative", "exchange"];
+    private readonly Dictionary<string, PinnedProcess> _processes = [];
+    private readonly Dictionary<string, (string Private, string Public)> _keys;
+    private readonly BenchStackOptions _options;
+
+    private BenchStack(BenchStackOptions options, string dataDirectory)
+    {
+        _options = options;
+        DataDirectory = dataDirectory;
+        _keys = Issuers.ToDictionary(name => name, _ =>
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            return (Convert.ToBase64String(key.ExportPkcs8PrivateKey()), Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()));
+        });
+    }
+
+    public string DataDirectory { get; }
+
+    public string CoordinatorApiKey { get; private set; } = string.Empty;
+
+    public int GatewayPort => _options.BasePort;
+
+    public int GatewayWebPort => _options.BasePort + 80;
+
+    public IReadOnlyDictionary<string, PinnedProcess> Processes => _processes;
+
+    /// <summary>An issuer's private key (PKCS#8, base64), for a benchmark that signs internal tokens as that issuer (calls straight to a service).</summary>
+    public string PrivateKeyOf(string issuer) => _keys[issuer].Private;
+
+    public static int PortOf(BenchStackOptions options, string process) => process switch
+    {
+        "gateway" => options.BasePort,
+        "organization" => options.BasePort + 1,
+        "initiative" => options.BasePort + 2,
+        "exchange" => options.BasePort + 3,
+        _ => throw new ArgumentException($"unknown process {process}", nameof(process)),
+    };
+
+    public int PortOf(string process) => PortOf(_options, process);
+
+    /// <summary>The repository root: the folder holding MediaMesh.sln, searched upwards from the current folder.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(System.Environment.CurrentDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "MediaMesh.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("run the benchmark from inside the repository (MediaMesh.sln not found above the current folder)");
+    }
+
+    /// <summary>The built assembly of a process, e.g. services/Organization/bin/Release/net10.0/MediaMesh.Organization.dll.</summary>
+    public static string AssemblyOf(string process, string configuration = "Release")
+    {
+        var (folder, name) = process switch
+        {
+            "gateway" => ("gateway/MediaMesh.Gateway", "MediaMesh.Gateway"),
+            "organization" => ("services/Organization", "MediaMesh.Organization"),
+            "initiative" => ("services/Initiative", "MediaMesh.Initiative"),
+            "exchange" => ("services/Exchange", "MediaMesh.Exchange"),
+            _ => throw new ArgumentException($"unknown process {process}", nameof(process)),
+        };
+        var path = Path.Combine(RepositoryRoot(), folder, "bin", configuration, "net10.0", name + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run `dotnet build -c {configuration} MediaMesh.sln` first", path);
+    }
+
+    /// <summary>Starts the services (and the gateway), waits until each listens, bootstraps a coordinator.</summary>
+    public static async Task<BenchStack> StartAsync(BenchStackOptions options)
+    {
+        var data = Directory.CreateTempSubdirectory("mediamesh-bench-").FullName;
+        var stack = new BenchStack(options, data);
+        try
+        {
+            foreach (var service in options.Services)
+            {
+                await stack.StartProcessAsync(service);
+            }
+
+            if (options.StartGateway)
+            {
+                await stack.StartProcessAsync("gateway");
+            }
+
+            if (options.Services.Contains("organization"))
+            {
+                stack.CoordinatorApiKey = await stack.BootstrapAsync("Bench Coordination Office", "MY");
+            }
+
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The environment a process gets: what the AppHost and docker-compose.yml give it, on this stack's ports.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentOf(string process)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["MediaMesh__DataDirectory"] = DataDirectory,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (name, pair) in _keys)
+        {
+            env[$"MediaMesh__InternalToken__Issuers__{name}__PublicKey"] = pair.Public;
+        }
+
+        if (_keys.TryGetValue(process, out var own))
+        {
+            env["MediaMesh__InternalToken__PrivateKey"] = own.Private;
+        }
+
+        var organization = $"http://127.0.0.1:{PortOf("organization")}";
+        var initiative = $"http://127.0.0.1:{PortOf("initiative")}";
+        var exchange = $"http://127.0.0.1:{PortOf("exchange")}";
+        if (process == "gateway")
+        {
+            env["ASPNETCORE_HTTP_PORTS"] = string.Empty;
+            env["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{GatewayPort}";
+            env["Kestrel__Endpoints__Web__Url"] = $"http://127.0.0.1:{GatewayWebPort}";
+            env["MediaMesh__Services__organization__Address"] = organization;
+            env["ReverseProxy__Clusters__organization__Destinations__organization-1__Address"] = organization;
+            env["ReverseProxy__Clusters__initiative__Destinations__initiative-1__Address"] = initiative;
+            env["ReverseProxy__Clusters__exchange__Destinations__exchange-1__Address"] = exchange;
+        }
+        else
+        {
+            env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{PortOf(process)}";
+            env["MediaMesh__Services__organization__Address"] = organization;
+            env["MediaMesh__Services__initiative__Address"] = initiative;
+            env["MediaMesh__Media__RootDirectory"] = Path.Combine(DataDirectory, "media");
+        }
+
+        foreach (var (key, value) in _options.Environment)
+        {
+            env[key] = value;
+        }
+
+        if (_options.ProcessEnvironment.TryGetValue(process, out var extra))
+        {
+            foreach (var (key, value) in extra)
+            {
+                env[key] = value;
+            }
+        }
+
+        return env;
+    }
+
+    public async Task<PinnedProcess> StartProcessAsync(string process)
+    {
+        var started = PinnedProcess.Start(_options.Cores, "dotnet", [AssemblyOf(process, _options.Configuration)], EnvironmentOf(process), DataDirectory);
+        _processes[process] = started;
+        await started.WaitForPortAsync(PortOf(process), TimeSpan.FromSeconds(60));
+        return started;
+    }
+
+    /// <summary>Kills one process (SIGKILL, as a crash would) and starts it again on the same data.</summary>
+    public async Task<PinnedProcess> RestartAsync(string process)
+    {
+        if (_processes.Remove(process, out var running))
+        {
+            await running.DisposeAsync();
+        }
+
+        return await StartProcessAsync(process);
+    }
+
+    /// <summary>Runs the organization service's bootstrap command on this stack's data and returns the coordinator API key.</summary>
+    public async Task<string> BootstrapAsync(string name, string country)
+    {
+        var keyFile = Path.Combine(DataDirectory, $"coordinator-{Guid.NewGuid():N}.key");
+        await using (var bootstrap = PinnedProcess.Start(_options.Cores, "dotnet",
+            [AssemblyOf("organization", _options.Configuration), "bootstrap", "--name", name, "--country", country, "--key-file", keyFile],
+            EnvironmentOf("organization"), DataDirectory))
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!bootstrap.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50);
+            }
+
+            if (!File.Exists(keyFile))
+            {
+                throw new InvalidOperationException($"bootstrap wrote no key file:\n{bootstrap.Output}");
+            }
+        }
+
+        return (await File.ReadAllTextAsync(keyFile)).Trim();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes.Values.Reverse())
+        {
+            await process.DisposeAsync();
+        }
+
+        _processes.Clear();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a dying process; the temp folder is cleaned by the OS later.
+        }
+    }
+}
