@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace MediaMesh.Proxy.Bench;
+
+/// <summary>Command-line options of Proxy.Bench.</summary>
+public sealed record ProxyBenchOptions
+{
+    public static readonly string[] Targets = ["direct", "haproxy", "nginx", "plain-yarp", "gateway"];
+
+    public const string HotPath = "hot-path";
+
+    public int Rounds { get; init; } = 5;
+
+    /// <summary>Seconds of each timed run (each target at load, each target serial, each hot-path call).</summary>
+    public double Seconds { get; init; } = 5;
+
+    /// <summary>One target (and direct, which every ratio needs), or "hot-path"; null runs everything.</summary>
+    public string? Only { get; init; }
+
+    public string? OutDirectory { get; init; }
+
+    public int Connections { get; init; } = 16;
+
+    public int Streams { get; init; } = 16;
+
+    public bool RunsProxies => Only != HotPath;
+
+    public bool RunsHotPath => Only is null or HotPath;
+
+    public IEnumerable<string> SelectedTargets => Only is null or HotPath ? (Only is null ? Targets : []) : Targets.Where(t => t == "direct" || t == Only);
+
+    public static ProxyBenchOptions Parse(string[] args)
+    {
+        var options = new ProxyBenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--rounds" => options with { Rounds = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--seconds" => options with { Seconds = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--only" => options with { Only = Value() },
+                "--out-dir" => options with { OutDirectory = Value() },
+                "--connections" => options with { Connections = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--streams" => options with { Streams = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"unknown option {args[i]} (options: --rounds N, --seconds S, --only {string.Join('|', Targets)}|{HotPath}, --out-dir DIR, --connections N, --streams M)"),
+            };
+        }
+
+        if (options.Only is not null && options.Only != HotPath && !Targets.Contains(options.Only))
+        {
+            throw new ArgumentException($"--only takes one of {string.Join(", ", Targets)}, {HotPath}");
+        }
+
+        if (options.Rounds < 1 || options.Seconds <= 0 || options.Seconds > 40)
+        {
+            // An internal token lives 60 s; a run must end well within the token it started with.
+            throw new ArgumentException("--rounds must be at least 1 and --seconds between 0 and 40");
+        }
+
+        return options;
+    }
+}
