@@ -8,8 +8,10 @@ var settings = new ConfigurationBuilder().AddCommandLine(args).Build();
 var port = int.Parse(settings["port"] ?? throw new ArgumentException("--port is required"), System.Globalization.CultureInfo.InvariantCulture);
 var trivial = settings["trivial"] is not null;
 
-var builder = WebApplication.CreateSlimBuilder();
-builder.Logging.ClearProviders();
+// As YARP's getting-started app: the default builder (console logging at Warning, as the
+// benchmark gives the gateway), the proxy, nothing else.
+var builder = WebApplication.CreateBuilder();
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(port, listen => listen.Protocols = HttpProtocols.Http2));
 if (!trivial)
 {

@@ -14,7 +14,7 @@ public sealed record ProxyBenchOptions
     /// <summary>Seconds of each timed run (each target at load, each target serial, each hot-path call).</summary>
     public double Seconds { get; init; } = 5;
 
-    /// <summary>One target (and direct, which every ratio needs), or "hot-path"; null runs everything.</summary>
+    /// <summary>Targets (comma-separated; direct, which every ratio needs, always runs), or "hot-path"; null runs everything.</summary>
     public string? Only { get; init; }
 
     public string? OutDirectory { get; init; }
@@ -27,7 +27,12 @@ public sealed record ProxyBenchOptions
 
     public bool RunsHotPath => Only is null or HotPath;
 
-    public IEnumerable<string> SelectedTargets => Only is null or HotPath ? (Only is null ? Targets : []) : Targets.Where(t => t == "direct" || t == Only);
+    public IEnumerable<string> SelectedTargets => Only switch
+    {
+        null => Targets,
+        HotPath => [],
+        _ => Targets.Where(t => t == "direct" || Only.Split(',').Contains(t)),
+    };
 
     public static ProxyBenchOptions Parse(string[] args)
     {
@@ -43,11 +48,11 @@ public sealed record ProxyBenchOptions
                 "--out-dir" => options with { OutDirectory = Value() },
                 "--connections" => options with { Connections = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--streams" => options with { Streams = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"unknown option {args[i]} (options: --rounds N, --seconds S, --only {string.Join('|', Targets)}|{HotPath}, --out-dir DIR, --connections N, --streams M)"),
+                _ => throw new ArgumentException($"unknown option {args[i]} (options: --rounds N, --seconds S, --only TARGET[,TARGET] ({string.Join('|', Targets)}) or {HotPath}, --out-dir DIR, --connections N, --streams M)"),
             };
         }
 
-        if (options.Only is not null && options.Only != HotPath && !Targets.Contains(options.Only))
+        if (options.Only is not null && options.Only != HotPath && !options.Only.Split(',').All(Targets.Contains))
         {
             throw new ArgumentException($"--only takes one of {string.Join(", ", Targets)}, {HotPath}");
         }

@@ -14,7 +14,7 @@ const string ProxyCores = "1";
 const int HaproxyPort = BasePort + 10, NginxPort = BasePort + 11, PlainYarpPort = BasePort + 12, TrivialPort = BasePort + 13;
 var command = "dotnet run -c Release --project bench/Proxy.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty);
 var outDirectory = options.OutDirectory ?? Path.Combine(BenchStack.RepositoryRoot(), "bench", "results");
-var setupFacts = new List<string>(Machine.Describe());
+var setupFacts = new List<string> { $"Load average (1/5/15 min) when the stack started: {Machine.LoadAverage()}" };
 
 // The load generator on core 0; every process it measures (taskset) on core 1.
 if (!OperatingSystem.IsLinux())
@@ -137,7 +137,7 @@ try
         }
     }
 
-    setupFacts.Add($"Rounds: {options.Rounds}, {options.Seconds.ToString(CultureInfo.InvariantCulture)} s per timed run; at load {options.Connections} connections × {options.Streams} streams, serial 1 × 1; load average at the end: {Machine.LoadAverage()}");
+    setupFacts.Add($"Rounds: {options.Rounds}, {options.Seconds.ToString(CultureInfo.InvariantCulture)} s per timed run; at load {options.Connections} connections × {options.Streams} streams, serial 1 × 1");
     if (options.RunsProxies)
     {
         ProxyReports.GatewayOverhead(command, setupFacts, targets, loads, serials).Save(Path.Combine(outDirectory, "gateway-overhead.md"));

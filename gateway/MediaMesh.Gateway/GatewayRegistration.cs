@@ -34,6 +34,7 @@ public static class GatewayRegistration
         // (members present API keys). Its key look-ups are calls of its own (service:gateway).
         builder.AddInternalTokenSigning(InternalTokenNames.Gateway);
         services.AddMemoryCache();
+        services.AddSingleton<ApiKeyCache>();
         services.AddTransient<ApiKeyResolver>();
         services.AddSingleton<KeyResolutionFlights>();
         services.AddSingleton<AddressRefusalLimiter>();

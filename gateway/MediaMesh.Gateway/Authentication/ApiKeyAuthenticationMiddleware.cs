@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Grpc.Core;
 using MediaMesh.Gateway.Errors;
 using MediaMesh.ServiceDefaults.Identity;
@@ -15,12 +14,15 @@ namespace MediaMesh.Gateway.Authentication;
 /// replaces the member's key with a short-lived internal token signed by the gateway, so the key
 /// never reaches a service and nothing the member sends can stand for another identity. Sets
 /// <see cref="HttpContext.User"/> for the per-organisation rate limiter that runs next.
+/// A call whose key is cached costs a hash of the key and a look-up: the principal and the
+/// "Bearer" header are made once per cached answer and per signed token, not per call, and the
+/// resolver (with its organization client) is created only when a key is not cached.
 /// </summary>
-public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
+public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, ApiKeyCache keys, AddressRefusalLimiter refusals, InternalTokenIssuer issuer)
 {
     public const string AuthenticationType = "MediaMeshApiKey";
 
-    public async Task InvokeAsync(HttpContext context, ApiKeyResolver resolver, AddressRefusalLimiter refusals, InternalTokenIssuer issuer)
+    public async Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is null)
         {
@@ -29,8 +31,9 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
             return;
         }
 
-        var secret = PresentedSecret(context.Request);
-        if (secret is null || !resolver.TryGetCached(secret, out var resolution))
+        var presented = context.Request.Headers[HeaderNames.Authorization].ToString();
+        var cacheKey = CacheKeyOf(presented);
+        if (cacheKey is null || !keys.TryGet(cacheKey, out var resolution))
         {
             // Not a key the gateway already knows: refused outright if this address has had too
             // many refusals, before the key costs a look-up at the organization service.
@@ -42,7 +45,7 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
                 return;
             }
 
-            if (secret is null)
+            if (cacheKey is null)
             {
                 refusals.Refused(address);
                 await GrpcErrorResponse.WriteAsync(context, StatusCode.Unauthenticated,
@@ -50,7 +53,8 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
                 return;
             }
 
-            resolution = await resolver.ResolveAsync(secret, context.RequestAborted);
+            var resolver = context.RequestServices.GetRequiredService<ApiKeyResolver>();
+            resolution = await resolver.ResolveAsync(PresentedSecret(presented).ToString(), cacheKey, context.RequestAborted);
             if (resolution.Outcome == KeyResolutionOutcome.Unknown)
             {
                 refusals.Refused(address);
@@ -73,27 +77,22 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
         }
 
         var member = resolution.Member!;
-        context.User = new ClaimsPrincipal(new ClaimsIdentity(
-            [
-                new Claim(MediaMeshClaims.OrganizationId, member.OrganizationId),
-                new Claim(MediaMeshClaims.Role, member.Role),
-                new Claim(MediaMeshClaims.ApiKeyId, member.ApiKeyId),
-            ],
-            AuthenticationType, MediaMeshClaims.OrganizationId, MediaMeshClaims.Role));
-        context.Request.Headers.Authorization = "Bearer " + issuer.Issue(member.OrganizationId, member.Role, member.ApiKeyId);
+        context.User = member.Principal;
+        context.Request.Headers.Authorization = issuer.IssueBearer(member.OrganizationId, member.Role, member.ApiKeyId);
         await next(context);
     }
 
-    private static string? PresentedSecret(HttpRequest request)
+    /// <summary>The cache key of the presented key; null if none is presented.</summary>
+    private static string? CacheKeyOf(string header)
     {
-        var header = request.Headers[HeaderNames.Authorization].ToString();
-        const string scheme = "Bearer ";
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
+        var secret = PresentedSecret(header);
+        return secret.IsEmpty ? null : ApiKeyCache.KeyOf(secret);
+    }
 
-        var secret = header[scheme.Length..].Trim();
-        return secret.Length == 0 ? null : secret;
+    /// <summary>The key in "Bearer &lt;key&gt;" (scheme case-insensitive, blanks trimmed); empty if none is presented.</summary>
+    private static ReadOnlySpan<char> PresentedSecret(string header)
+    {
+        const string scheme = "Bearer ";
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header.AsSpan(scheme.Length).Trim() : [];
     }
 }

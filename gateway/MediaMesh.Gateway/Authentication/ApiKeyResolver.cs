@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using Grpc.Core;
 using MediaMesh.ServiceDefaults.Identity;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using V1 = MediaMesh.Contracts.Organization.V1;
 
@@ -17,7 +14,7 @@ namespace MediaMesh.Gateway.Authentication;
 /// </summary>
 public sealed partial class ApiKeyResolver(
     V1.CredentialService.CredentialServiceClient credentials,
-    IMemoryCache cache,
+    ApiKeyCache cache,
     KeyResolutionFlights flights,
     IOptionsMonitor<GatewayOptions> options,
     TimeProvider clock,
@@ -25,13 +22,12 @@ public sealed partial class ApiKeyResolver(
 {
     private static readonly KeyResolution Unknown = new(KeyResolutionOutcome.Unknown, null);
 
-    /// <summary>The cached answer for this key, if there is one (no call is made).</summary>
-    public bool TryGetCached(string secret, out KeyResolution resolution) => TryGetCached(CacheKey(secret), clock.GetUtcNow(), out resolution);
+    public Task<KeyResolution> ResolveAsync(string secret, CancellationToken ct) => ResolveAsync(secret, ApiKeyCache.KeyOf(secret), ct);
 
-    public async Task<KeyResolution> ResolveAsync(string secret, CancellationToken ct)
+    /// <summary>Resolves a key whose cache key (<see cref="ApiKeyCache.KeyOf"/>) the caller has already computed.</summary>
+    public async Task<KeyResolution> ResolveAsync(string secret, string cacheKey, CancellationToken ct)
     {
-        var cacheKey = CacheKey(secret);
-        if (TryGetCached(cacheKey, clock.GetUtcNow(), out var cached))
+        if (cache.TryGet(cacheKey, out var cached))
         {
             return cached;
         }
@@ -40,18 +36,6 @@ public sealed partial class ApiKeyResolver(
         // others); its deadline bounds it. Each caller stops waiting when its own call ends.
         var flight = flights.Join(cacheKey, () => LookUpAsync(secret, cacheKey));
         return await flight.WaitAsync(ct);
-    }
-
-    private bool TryGetCached(string cacheKey, DateTimeOffset now, out KeyResolution resolution)
-    {
-        if (cache.TryGetValue(cacheKey, out KeyResolution? cached) && cached is not null)
-        {
-            resolution = cached.Member?.ExpiresAt <= now ? Unknown : cached;
-            return true;
-        }
-
-        resolution = Unknown;
-        return false;
     }
 
     private async Task<KeyResolution> LookUpAsync(string secret, string cacheKey)
@@ -93,14 +77,11 @@ public sealed partial class ApiKeyResolver(
 
         if (lifetime > TimeSpan.Zero)
         {
-            cache.Set(cacheKey, resolution, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime });
+            cache.Set(cacheKey, resolution, lifetime);
         }
 
         return resolution;
     }
-
-    /// <summary>The cache is keyed by a hash so that no secret sits in memory longer than the request.</summary>
-    private static string CacheKey(string secret) => "mm-api-key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not resolve an API key: the organization service answered {Code} {Detail}")]
     private static partial void LogResolutionFailed(ILogger logger, string code, string detail);

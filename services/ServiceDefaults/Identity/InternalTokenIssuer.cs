@@ -21,7 +21,7 @@ public sealed class InternalTokenIssuer
     private const int PruneAbove = 10_000;
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
-    private readonly ConcurrentDictionary<string, CachedToken> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TokenKey, CachedToken> _cache = new();
     private readonly Lazy<(ECDsaSecurityKey Key, SigningCredentials Credentials)> _key;
     private readonly InternalTokenOptions _settings;
     private readonly TimeProvider _clock;
@@ -42,46 +42,56 @@ public sealed class InternalTokenIssuer
     public string Name { get; }
 
     /// <summary>A member token (the gateway's, after resolving an API key): subject the organisation, role member or coordinator.</summary>
-    public string Issue(string organizationId, string role, string? apiKeyId = null)
+    public string Issue(string organizationId, string role, string? apiKeyId = null) => IssueMember(organizationId, role, apiKeyId).Token;
+
+    /// <summary>
+    /// <see cref="Issue"/> as the value of an authorization header ("Bearer &lt;token&gt;"), made once per
+    /// signed token: a call through the gateway while its member's token is reused allocates nothing here.
+    /// </summary>
+    public string IssueBearer(string organizationId, string role, string? apiKeyId = null) => IssueMember(organizationId, role, apiKeyId).Bearer;
+
+    /// <summary>A token for this process's own call to <paramref name="callee"/>: subject service:{name}, audience the callee.</summary>
+    public string IssueServiceToken(string callee) =>
+        Cached(new TokenKey(TokenKind.Service, callee, string.Empty, string.Empty), static (key, name) => (key.Subject, new Dictionary<string, object>
+        {
+            [MediaMeshClaims.OrganizationId] = InternalTokenNames.ServiceSubject(name),
+            [MediaMeshClaims.Role] = CallerRoles.Service,
+        })).Token;
+
+    private CachedToken IssueMember(string organizationId, string role, string? apiKeyId)
     {
         if (role is not (CallerRoles.Member or CallerRoles.Coordinator))
         {
             throw new ArgumentException("A member token has the role member or coordinator; use IssueServiceToken for a service's own call.", nameof(role));
         }
 
-        return Cached($"m\n{organizationId}\n{role}\n{apiKeyId}", () =>
+        return Cached(new TokenKey(TokenKind.Member, organizationId, role, apiKeyId ?? string.Empty), static (key, _) =>
         {
             var claims = new Dictionary<string, object>
             {
-                [MediaMeshClaims.OrganizationId] = organizationId,
-                [MediaMeshClaims.Role] = role,
+                [MediaMeshClaims.OrganizationId] = key.Subject,
+                [MediaMeshClaims.Role] = key.Role,
             };
-            if (!string.IsNullOrEmpty(apiKeyId))
+            if (key.ApiKeyId.Length > 0)
             {
-                claims[MediaMeshClaims.ApiKeyId] = apiKeyId;
+                claims[MediaMeshClaims.ApiKeyId] = key.ApiKeyId;
             }
 
             return (InternalTokenNames.MemberAudience, claims);
         });
     }
 
-    /// <summary>A token for this process's own call to <paramref name="callee"/>: subject service:{name}, audience the callee.</summary>
-    public string IssueServiceToken(string callee) =>
-        Cached($"s\n{callee}", () => (callee, new Dictionary<string, object>
-        {
-            [MediaMeshClaims.OrganizationId] = InternalTokenNames.ServiceSubject(Name),
-            [MediaMeshClaims.Role] = CallerRoles.Service,
-        }));
-
-    private string Cached(string cacheKey, Func<(string Audience, Dictionary<string, object> Claims)> describe)
+    /// <summary>The cached token of the key while it is within its reuse bound; else a newly signed one. A hit allocates nothing.</summary>
+    private CachedToken Cached(TokenKey cacheKey, Func<TokenKey, string, (string Audience, Dictionary<string, object> Claims)> describe)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
-        if (_cache.TryGetValue(cacheKey, out var cached) && now >= cached.IssuedAt && now < cached.IssuedAt + (_settings.Lifetime / 4))
+        var reuseFor = _settings.Lifetime / 4;
+        if (_cache.TryGetValue(cacheKey, out var cached) && now >= cached.IssuedAt && now < cached.IssuedAt + reuseFor)
         {
-            return cached.Token;
+            return cached;
         }
 
-        var (audience, claims) = describe();
+        var (audience, claims) = describe(cacheKey, Name);
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Name,
@@ -96,16 +106,26 @@ public sealed class InternalTokenIssuer
         {
             foreach (var (key, entry) in _cache)
             {
-                if (now >= entry.IssuedAt + (_settings.Lifetime / 4))
+                if (now >= entry.IssuedAt + reuseFor)
                 {
                     _cache.TryRemove(key, out _);
                 }
             }
         }
 
-        _cache[cacheKey] = new CachedToken(token, now);
-        return token;
+        var issued = new CachedToken(token, "Bearer " + token, now);
+        _cache[cacheKey] = issued;
+        return issued;
     }
 
-    private sealed record CachedToken(string Token, DateTime IssuedAt);
+    private enum TokenKind
+    {
+        Member,
+        Service,
+    }
+
+    /// <summary>What a token stands for; a value type, so looking one up costs no allocation.</summary>
+    private readonly record struct TokenKey(TokenKind Kind, string Subject, string Role, string ApiKeyId);
+
+    private sealed record CachedToken(string Token, string Bearer, DateTime IssuedAt);
 }
