@@ -5,7 +5,7 @@ namespace MediaMesh.Proxy.Bench;
 /// <summary>Command-line options of Proxy.Bench.</summary>
 public sealed record ProxyBenchOptions
 {
-    public static readonly string[] Targets = ["direct", "haproxy", "nginx", "plain-yarp", "gateway"];
+    public static readonly string[] Targets = ["direct", "haproxy", "nginx", "plain-yarp", "gateway", "gateway-untraced"];
 
     public const string HotPath = "hot-path";
 

@@ -11,7 +11,7 @@ using OrgV1 = MediaMesh.Contracts.Organization.V1;
 var options = ProxyBenchOptions.Parse(args);
 const int BasePort = 6100;
 const string ProxyCores = "1";
-const int HaproxyPort = BasePort + 10, NginxPort = BasePort + 11, PlainYarpPort = BasePort + 12, TrivialPort = BasePort + 13;
+const int HaproxyPort = BasePort + 10, NginxPort = BasePort + 11, PlainYarpPort = BasePort + 12, TrivialPort = BasePort + 13, UntracedGatewayPort = BasePort + 20;
 var command = "dotnet run -c Release --project bench/Proxy.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty);
 var outDirectory = options.OutDirectory ?? Path.Combine(BenchStack.RepositoryRoot(), "bench", "results");
 var setupFacts = new List<string> { $"Load average (1/5/15 min) when the stack started: {Machine.LoadAverage()}" };
@@ -75,7 +75,8 @@ try
             "haproxy" => new Target(name, "haproxy 2.6 (`proto h2`)", HaproxyPort, await Start(Forwarders.StartHaproxyAsync(folder, ProxyCores, HaproxyPort, backends)), false),
             "nginx" => new Target(name, "nginx 1.22 `grpc_pass`", NginxPort, await Start(Forwarders.StartNginxAsync(folder, ProxyCores, NginxPort, backends)), false),
             "plain-yarp" => new Target(name, "plain YARP 2.3, no middleware", PlainYarpPort, await Start(Forwarders.StartPlainYarpAsync(ProxyCores, PlainYarpPort, backends)), false),
-            _ => new Target(name, "MediaMesh gateway (auth, rate limit, tracing)", stack.GatewayPort, stack.Processes["gateway"], UsesApiKey: true),
+            "gateway" => new Target(name, "MediaMesh gateway (auth, rate limit, tracing)", stack.GatewayPort, stack.Processes["gateway"], UsesApiKey: true),
+            _ => new Target(name, "diagnostic: the gateway with OpenTelemetry off (`OTEL_SDK_DISABLED`)", UntracedGatewayPort, await Start(StartUntracedGatewayAsync()), UsesApiKey: true),
         };
         targets.Add(target);
     }
@@ -192,6 +193,22 @@ finally
     {
         // nginx may still hold its log for a moment; the temp folder is cleaned later.
     }
+}
+
+// A second gateway on the same services, OpenTelemetry's SDK disabled: how much of the gateway's
+// cost is tracing and metrics (not a target; the gateway must meet its targets with them on).
+async Task<PinnedProcess> StartUntracedGatewayAsync()
+{
+    var environment = new Dictionary<string, string>(stack.EnvironmentOf("gateway"))
+    {
+        ["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{UntracedGatewayPort}",
+        ["Kestrel__Endpoints__Web__Url"] = $"http://127.0.0.1:{UntracedGatewayPort + 1}",
+        ["OTEL_SDK_DISABLED"] = "true",
+    };
+    var assembly = BenchStack.AssemblyOf("gateway");
+    var process = PinnedProcess.Start(ProxyCores, "dotnet", [assembly], environment, Path.GetDirectoryName(assembly));
+    await process.WaitForPortAsync(UntracedGatewayPort, TimeSpan.FromSeconds(60));
+    return process;
 }
 
 async Task<PinnedProcess> Start(Task<PinnedProcess> starting)
