@@ -77,10 +77,10 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
             rows = rows.Where(o => types.Contains(o.Type));
         }
 
+        // Correlated look-ups by primary key (Kind, Value, OfferId), made only for the rows the page walks.
         foreach (var (kind, value) in tags.Skip(1))
         {
-            var tagged = db.OfferTags.Where(t => t.Kind == kind && t.Value == value).Select(t => t.OfferId);
-            rows = rows.Where(o => tagged.Contains(o.Id));
+            rows = rows.Where(o => db.OfferTags.Any(t => t.Kind == kind && t.Value == value && t.OfferId == o.Id));
         }
 
         if (!string.IsNullOrEmpty(query.OwnerId))
@@ -148,8 +148,8 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
     private IQueryable<Offer> AvailableNow(IQueryable<Offer> rows, string callerId, string country, DateTime now)
     {
         var regionValue = OfferTag.RegionValue(Countries.RegionOf(country));
-        var allowed = db.OfferTags.Where(t => t.Kind == OfferTag.Allowed && (t.Value == country || t.Value == regionValue)).Select(t => t.OfferId);
-        var denied = db.OfferTags.Where(t => t.Kind == OfferTag.Denied && (t.Value == country || t.Value == regionValue)).Select(t => t.OfferId);
+        // The rights' territories are offer_tags rows the domain writes (Offer.DesiredTags): probed per offer by primary key, no JSON read.
+        var tags = db.OfferTags;
 
         // Correlated on the offer (licences' (OfferId, State) index): only an exclusive offer's own licences are read.
         var takenByOthers = db.LicencesCovering(country)
@@ -160,8 +160,8 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
             && (o.EmbargoEndTime == null || o.EmbargoEndTime <= now)
             && (o.ExpireTime == null || o.ExpireTime > now)
             && (o.WindowEnd == null || o.WindowEnd > now)
-            && (!o.HasTerritoryAllowList || allowed.Contains(o.Id))
-            && !denied.Contains(o.Id)
+            && (!o.HasTerritoryAllowList || tags.Any(t => t.Kind == OfferTag.Allowed && (t.Value == country || t.Value == regionValue) && t.OfferId == o.Id))
+            && !tags.Any(t => t.Kind == OfferTag.Denied && (t.Value == country || t.Value == regionValue) && t.OfferId == o.Id)
             && !(o.Exclusive && takenByOthers.Any(l => l.OfferId == o.Id)));
     }
 }
