@@ -219,4 +219,40 @@ public sealed class CatalogueSearchIndexTests(ExchangeFixture f)
         f.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal([underEmbargo.Id], await Available());
     }
+
+    [Fact]
+    public async Task Creation_period_bounds_are_half_open()
+    {
+        var subject = ExchangeFixture.UniqueSubject();
+        var now = DateTime.UtcNow;
+        var old = ExchangeFixture.NewOffer(subject);
+        old.FirstCreateTime = Timestamp.FromDateTime(now.AddDays(-10));
+        var older = await f.PublishAsync(f.Kenya, old);
+        var recent = ExchangeFixture.NewOffer(subject);
+        recent.FirstCreateTime = Timestamp.FromDateTime(now.AddDays(-1));
+        var newer = await f.PublishAsync(f.Kenya, recent);
+
+        async Task<string[]> Created(DateTime? from, DateTime? to)
+        {
+            var period = new CommonV1.TimeInterval();
+            if (from is { } start)
+            {
+                period.StartTime = Timestamp.FromDateTime(start);
+            }
+
+            if (to is { } end)
+            {
+                period.EndTime = Timestamp.FromDateTime(end);
+            }
+
+            return (await f.Exchange.Catalogue(f.India).SearchOffersAsync(new V1.SearchOffersRequest { Subject = subject, Created = period }))
+                .Offers.Select(o => o.Id).ToArray();
+        }
+
+        Assert.Equal([newer.Id], await Created(now.AddDays(-5), null));
+        Assert.Equal([older.Id], await Created(null, now.AddDays(-5)));
+        Assert.Equal([newer.Id, older.Id], await Created(now.AddDays(-10), now));
+        Assert.Equal([newer.Id], await Created(now.AddDays(-10).AddTicks(10), now));
+        Assert.Empty(await Created(now.AddDays(-30), now.AddDays(-10)));
+    }
 }

@@ -93,14 +93,9 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
             rows = rows.Where(o => o.OwnerRegion == region);
         }
 
-        if (query.CreatedFrom is { } from)
+        if (query.CreatedFrom is not null || query.CreatedTo is not null)
         {
-            rows = rows.Where(o => o.FirstCreateTime >= from);
-        }
-
-        if (query.CreatedTo is { } to)
-        {
-            rows = rows.Where(o => o.FirstCreateTime < to);
+            rows = await WithCreationPeriodAsync(rows, query.CreatedFrom, query.CreatedTo, ct);
         }
 
         if (!string.IsNullOrEmpty(query.AvailableIn))
@@ -139,6 +134,33 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
         var result = PageResult.From(fetched, page, query.Fingerprint,
             o => new PageCursor(o.UpdateTime.Ticks.ToString(CultureInfo.InvariantCulture), o.Id));
         return new PageResult<OfferView>(await offers.ViewsAsync(result.Items, ct), result.NextPageToken);
+    }
+
+    /// <summary>Up to this many offers created in the period are read from the creation-time index and sorted.</summary>
+    private const int FewCreated = 1_000;
+
+    private static readonly DateTime BeforeAnyTime = DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
+    private static readonly DateTime AfterAnyTime = DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc);
+
+    /// <summary>
+    /// A narrow creation period is read from its index and the few offers sorted; a wide one (a recent
+    /// week holds thousands) is checked while the page order index is walked: the COALESCE keeps the
+    /// planner off the creation-time index, with the same meaning (an offer without a time is outside
+    /// every period).
+    /// </summary>
+    private async Task<IQueryable<Offer>> WithCreationPeriodAsync(IQueryable<Offer> rows, DateTime? from, DateTime? to, CancellationToken ct)
+    {
+        var created = db.Offers.Where(o => o.State == OfferState.Offered || o.State == OfferState.Corrected);
+        created = from is { } f ? created.Where(o => o.FirstCreateTime >= f) : created;
+        created = to is { } t ? created.Where(o => o.FirstCreateTime < t) : created;
+        if (await created.Take(FewCreated).CountAsync(ct) < FewCreated)
+        {
+            rows = from is { } f1 ? rows.Where(o => o.FirstCreateTime >= f1) : rows;
+            return to is { } t1 ? rows.Where(o => o.FirstCreateTime < t1) : rows;
+        }
+
+        rows = from is { } f2 ? rows.Where(o => (o.FirstCreateTime ?? BeforeAnyTime) >= f2) : rows;
+        return to is { } t2 ? rows.Where(o => (o.FirstCreateTime ?? AfterAnyTime) < t2) : rows;
     }
 
     /// <summary>
