@@ -49,6 +49,10 @@ internal static class BenchProgram
         Console.WriteLine($"{database.Description}: {seed.Offers:N0} offers, {seed.Tags:N0} tags, {seed.Renditions:N0} renditions, {seed.Licences:N0} licences " +
                           $"(seeded in {seed.Elapsed.TotalSeconds:F1} s{(seed.Reused ? ", reused" : string.Empty)}).");
         await CheckRoundTripAsync(database);
+        await using (var db = database.NewContext())
+        {
+            await database.BeforeTimingAsync(db);
+        }
 
         var caller = new CallerIdentity(members.All.First(m => m.Region == WorldRegion.Africa && m.CountryCode != "KE").Id, CallerRoles.Member);
         var runner = new SearchRunner(database, caller);

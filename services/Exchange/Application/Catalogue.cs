@@ -173,7 +173,8 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
         // The rights' territories are offer_tags rows the domain writes (Offer.DesiredTags): probed per offer by primary key, no JSON read.
         var tags = db.OfferTags;
 
-        // Correlated on the offer (licences' (OfferId, State) index): only an exclusive offer's own licences are read.
+        // A plain NOT EXISTS correlated on the offer (licences' (OfferId, State) index), so PostgreSQL plans it as an anti join
+        // probed per offer rather than hashing every licence covering the country: only an exclusive offer's own licences are read.
         var takenByOthers = db.LicencesCovering(country)
             .Where(l => l.State == LicenceState.Active && l.LicenseeId != callerId && l.PeriodStart <= now && (l.PeriodEnd == null || l.PeriodEnd > now));
         return rows.Where(o =>
@@ -182,8 +183,9 @@ public sealed class Catalogue(ExchangeDbContext db, TimeProvider clock, OfferWor
             && (o.EmbargoEndTime == null || o.EmbargoEndTime <= now)
             && (o.ExpireTime == null || o.ExpireTime > now)
             && (o.WindowEnd == null || o.WindowEnd > now)
-            && (!o.HasTerritoryAllowList || tags.Any(t => t.Kind == OfferTag.Allowed && (t.Value == country || t.Value == regionValue) && t.OfferId == o.Id))
+            // A count, not EXISTS: under the OR PostgreSQL would turn an EXISTS into a hash of every allowed row for the territory.
+            && (!o.HasTerritoryAllowList || tags.Count(t => t.Kind == OfferTag.Allowed && (t.Value == country || t.Value == regionValue) && t.OfferId == o.Id) > 0)
             && !tags.Any(t => t.Kind == OfferTag.Denied && (t.Value == country || t.Value == regionValue) && t.OfferId == o.Id)
-            && !(o.Exclusive && takenByOthers.Any(l => l.OfferId == o.Id)));
+            && !takenByOthers.Any(l => l.OfferId == o.Id && o.Exclusive));
     }
 }
