@@ -85,7 +85,7 @@ internal static class ReportWriter
         return s.ToString();
     }
 
-    /// <summary>The statement that reads the page of offers (the text index count before it is skipped).</summary>
+    /// <summary>The statement that reads the page of offers: the first ordered one (the counts of the text index or the creation period before it are not).</summary>
     private static CapturedCommand OffersStatement(QueryResult r) =>
-        r.Commands.FirstOrDefault(c => !c.Sql.Contains("FROM (SELECT 1 FROM offers_fts", StringComparison.Ordinal)) ?? r.Commands[0];
+        r.Commands.FirstOrDefault(c => c.Sql.Contains("ORDER BY", StringComparison.Ordinal)) ?? r.Commands[0];
 }
