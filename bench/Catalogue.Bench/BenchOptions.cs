@@ -2,20 +2,34 @@ using System.Globalization;
 
 namespace MediaMesh.Catalogue.Bench;
 
-/// <summary>Command-line options: --offers N --runs N --warmups N --seed N --target-ms N --out PATH --only TEXT --keep.</summary>
+public enum BenchProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Command-line options; see bench/README.md.</summary>
 internal sealed record BenchOptions
 {
-    public int Offers { get; init; } = 100_000;
+    public int Offers { get; init; } = 200_000;
     public int Members { get; init; } = 300;
     public int Initiatives { get; init; } = 40;
-    public int Runs { get; init; } = 30;
+    public int Runs { get; init; } = 100;
     public int PageRuns { get; init; } = 10;
     public int Warmups { get; init; } = 3;
     public int Seed { get; init; } = 20261126;
-    public double TargetMs { get; init; } = 50;
+    public double TargetMs { get; init; } = 10;
+    public BenchProvider Provider { get; init; } = BenchProvider.Sqlite;
+
+    /// <summary>A PostgreSQL server to use (a database is created on it); without it a local server is started.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>Keep the seeded database in <see cref="DataFolder"/> and use it again when offers, seed and migrations match.</summary>
+    public bool Reuse { get; init; }
+
+    public string DataFolder { get; init; } = Path.Combine(Path.GetTempPath(), "mediamesh-catalogue-bench");
     public string? Output { get; init; }
     public string? Only { get; init; }
-    public bool Keep { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -33,13 +47,31 @@ internal sealed record BenchOptions
                 "--warmups" => options with { Warmups = Number() },
                 "--seed" => options with { Seed = Number() },
                 "--target-ms" => options with { TargetMs = Number() },
+                "--provider" => options with
+                {
+                    Provider = Next() switch
+                    {
+                        "sqlite" => BenchProvider.Sqlite,
+                        "postgres" => BenchProvider.Postgres,
+                        var other => throw new ArgumentException($"--provider is sqlite or postgres, not '{other}'."),
+                    },
+                },
+                "--postgres" => options with { Postgres = Next(), Provider = BenchProvider.Postgres },
+                "--reuse" => options with { Reuse = true },
+                "--data" => options with { DataFolder = Next() },
                 "--out" => options with { Output = Next() },
                 "--only" => options with { Only = Next() },
-                "--keep" => options with { Keep = true },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --offers N --runs N --page-runs N --warmups N --seed N --target-ms N --out PATH --only TEXT --keep"),
+                _ => throw new ArgumentException(
+                    $"Unknown option '{args[i]}'. Options: --offers N --provider sqlite|postgres --postgres CONNECTION --reuse --data DIR " +
+                    "--runs N --page-runs N --warmups N --seed N --target-ms N --out PATH --only TEXT"),
             };
         }
 
-        return options.Offers < 1 || options.Runs < 1 || options.Members < 10 ? throw new ArgumentException("--offers and --runs must be positive, --members at least 10.") : options;
+        return options.Offers < 1 || options.Runs < 1 || options.PageRuns < 1 || options.Members < 10
+            ? throw new ArgumentException("--offers, --runs and --page-runs must be positive, --members at least 10.")
+            : options;
     }
+
+    /// <summary>What a cached database must have been seeded with to be used again.</summary>
+    public string SeedKey(string lastMigration) => $"{Offers}-{Members}-{Initiatives}-{Seed}-{lastMigration}";
 }

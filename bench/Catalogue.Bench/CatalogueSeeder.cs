@@ -7,7 +7,10 @@ using MediaMesh.Exchange.Persistence;
 namespace MediaMesh.Catalogue.Bench;
 
 /// <summary>Counts of what was seeded, for the report.</summary>
-internal sealed record SeedCounts(int Offers, long Tags, int Renditions, int Requests, int Licences, int Versions, TimeSpan Elapsed);
+internal sealed record SeedCounts(int Offers, long Tags, int Renditions, int Requests, int Licences, int Versions, TimeSpan Elapsed)
+{
+    public bool Reused { get; init; }
+}
 
 /// <summary>
 /// Builds offers through the domain (Offer.Create / Publish / Correct / Withdraw / Kill, requests
@@ -31,12 +34,13 @@ internal sealed class CatalogueSeeder(ExchangeDbContext db, DbConnection connect
         for (var done = 0; done < offerCount; done += BatchSize)
         {
             using var transaction = connection.BeginTransaction();
-            using var offers = new BulkInserter<Offer>(db, connection, transaction);
-            using var tags = new BulkInserter<OfferTag>(db, connection, transaction);
-            using var versions = new BulkInserter<OfferVersion>(db, connection, transaction);
-            using var renditions = new BulkInserter<Rendition>(db, connection, transaction);
-            using var requests = new BulkInserter<ContentRequest>(db, connection, transaction);
-            using var licences = new BulkInserter<Licence>(db, connection, transaction);
+            using var batch = new RowBatch(connection, transaction);
+            using var offers = new BulkInserter<Offer>(db, batch);
+            using var tags = new BulkInserter<OfferTag>(db, batch);
+            using var versions = new BulkInserter<OfferVersion>(db, batch);
+            using var renditions = new BulkInserter<Rendition>(db, batch);
+            using var requests = new BulkInserter<ContentRequest>(db, batch);
+            using var licences = new BulkInserter<Licence>(db, batch);
             for (var i = done; i < Math.Min(offerCount, done + BatchSize); i++)
             {
                 var (offer, pastVersion) = NewOffer();
@@ -76,6 +80,7 @@ internal sealed class CatalogueSeeder(ExchangeDbContext db, DbConnection connect
                 }
             }
 
+            batch.Flush();
             transaction.Commit();
             progress(Math.Min(offerCount, done + BatchSize));
         }

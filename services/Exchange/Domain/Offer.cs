@@ -149,6 +149,11 @@ public sealed class Offer
     public void Touch(DateTime now)
     {
         UpdateTime = now;
+        foreach (var tag in Tags)
+        {
+            tag.Stamp(now);
+        }
+
         Version++;
     }
 
@@ -213,7 +218,7 @@ public sealed class Offer
         Tags.RemoveAll(t => !wanted.Contains((t.Kind, t.Value)));
         foreach (var (kind, value) in wanted.Except(Tags.Select(t => (t.Kind, t.Value))).ToArray())
         {
-            Tags.Add(new OfferTag(Id, kind, value));
+            Tags.Add(new OfferTag(Id, kind, value, UpdateTime));
         }
     }
 

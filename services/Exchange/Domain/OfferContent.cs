@@ -35,9 +35,9 @@ public sealed record OfferContent
     public IReadOnlyList<string> InitiativeIds { get; init; } = [];
     public OfferRights Rights { get; init; } = new();
 
-    /// <summary>Lower-case headlines, slugline and descriptions: what the catalogue's text filter searches.</summary>
+    /// <summary>The words (<see cref="SearchWords"/>) of headlines, slugline and descriptions: what the catalogue's text search indexes.</summary>
     public string SearchText() =>
-        string.Join('\n', Headlines.Select(h => h.Text).Append(Slugline).Concat(Descriptions.Select(d => d.Text))).ToLowerInvariant();
+        SearchWords.Indexed(Headlines.Select(h => h.Text).Append(Slugline).Concat(Descriptions.Select(d => d.Text)));
 }
 
 /// <summary>

@@ -40,7 +40,7 @@ public sealed class CatalogueGrpcService(Catalogue catalogue, OfferFeed feed) : 
 
         var (from, to) = ExchangeRequestParser.ParseInterval(request.Created, "created", v);
         v.ThrowIfInvalid();
-        var words = request.Text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var words = SearchWords.OfQuery(request.Text);
         var query = new CatalogueQuery(words, types.Distinct().Order().ToArray(), language, NullIfEmpty(request.Subject.Trim()),
             NullIfEmpty(request.Genre.Trim().ToLowerInvariant()), NullIfEmpty(request.OwnerId), ExchangeRequestParser.ParseRegion(request.OwnerRegion),
             NullIfEmpty(request.OwnerUnionId), NullIfEmpty(request.InitiativeId), from, to, territory, request.ShowUnavailable);

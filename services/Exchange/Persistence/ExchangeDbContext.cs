@@ -38,6 +38,32 @@ public class ExchangeDbContext : DbContext
         Licences.FromSql($"SELECT * FROM licences WHERE EXISTS (SELECT 1 FROM json_each(licences.Territories) WHERE json_each.value = {country})");
 
     /// <summary>
+    /// Offers whose indexed text (<see cref="Offer.SearchText"/>) holds every one of <paramref name="words"/>
+    /// (<see cref="SearchWords"/>) as a whole word. SQLite: the FTS5 table offers_fts, an external-content
+    /// index over offers.SearchText keyed by the offers rowid and kept in step by triggers (created, and
+    /// filled from existing rows, by the CatalogueSearchIndexes migration; a migration that rebuilds the
+    /// offers table must re-create them and run <c>INSERT INTO offers_fts(offers_fts) VALUES('rebuild')</c>).
+    /// Without statistics SQLite cannot tell a rare word from a common one, so this counts (up to a
+    /// limit) first: a few matches are read from the text index and sorted; many are looked up while the
+    /// caller's order index is walked (the unary + keeps the planner off the rowid for that).
+    /// <paramref name="orderedElsewhere"/>: the caller already reads its rows in page order from another index.
+    /// </summary>
+    public virtual async Task<IQueryable<Offer>> OffersWithWordsAsync(IReadOnlyList<string> words, bool orderedElsewhere, CancellationToken ct)
+    {
+        // Every word quoted (a string, never an FTS5 operator such as NEAR, OR, "-" or a column filter); juxtaposed words are ANDed.
+        var match = string.Join(' ', words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        var few = !orderedElsewhere && await Database
+            .SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM (SELECT 1 FROM offers_fts WHERE offers_fts MATCH {match} LIMIT {FewTextMatches})")
+            .SingleAsync(ct) < FewTextMatches;
+        return few
+            ? Offers.FromSql($"SELECT * FROM offers WHERE rowid IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH {match})")
+            : Offers.FromSql($"SELECT * FROM offers WHERE +rowid IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH {match})");
+    }
+
+    /// <summary>Up to this many text matches are sorted; beyond it the page order index is walked instead.</summary>
+    protected const int FewTextMatches = 2_000;
+
+    /// <summary>
     /// A join that gives one row per element of the JSON array of strings in <paramref name="column"/>, as
     /// <c><paramref name="alias"/>.value</c> (statistics grouped by union expand each row's union list).
     /// </summary>
@@ -87,6 +113,7 @@ public class ExchangeDbContext : DbContext
             e.HasIndex(o => new { o.Type, o.UpdateTime, o.Id }, "IX_offers_Listed_Type_UpdateTime_Id").HasFilter(ListedFilter);
             e.HasIndex(o => new { o.OwnerRegion, o.UpdateTime, o.Id }, "IX_offers_Listed_OwnerRegion_UpdateTime_Id").HasFilter(ListedFilter);
             e.HasIndex(o => o.FirstCreateTime, "IX_offers_Listed_FirstCreateTime").HasFilter(ListedFilter);
+            e.HasIndex(o => new { o.OwnerId, o.UpdateTime, o.Id }, "IX_offers_Listed_OwnerId_UpdateTime_Id").HasFilter(ListedFilter);
         });
 
         modelBuilder.Entity<OfferTag>(e =>
@@ -94,6 +121,9 @@ public class ExchangeDbContext : DbContext
             e.ToTable("offer_tags");
             e.HasKey(t => new { t.Kind, t.Value, t.OfferId });
             e.HasIndex(t => t.OfferId);
+
+            // A tag filter reads its page straight off this index, newest change first (the sort key is the offer's).
+            e.HasIndex(t => new { t.Kind, t.Value, t.UpdateTime, t.OfferId });
         });
 
         modelBuilder.Entity<OfferVersion>(e =>

@@ -23,6 +23,16 @@ public sealed class PostgresExchangeDbContext(DbContextOptions<PostgresExchangeD
     public override IQueryable<Licence> LicencesCovering(string country) =>
         Licences.FromSql($"SELECT * FROM licences WHERE \"Territories\"::jsonb @> jsonb_build_array({country}::text)");
 
+    /// <summary>
+    /// PostgreSQL: the stored generated column offers."SearchVector" (to_tsvector('simple', "SearchText"))
+    /// with a GIN index, both created by the CatalogueSearchIndexes migration. The words are already
+    /// plain letters and digits; plainto_tsquery ANDs them and reads no operators. The planner has
+    /// statistics, so it chooses between the text index and the page order index itself.
+    /// </summary>
+    public override Task<IQueryable<Offer>> OffersWithWordsAsync(IReadOnlyList<string> words, bool orderedElsewhere, CancellationToken ct) =>
+        Task.FromResult<IQueryable<Offer>>(
+            Offers.FromSql($"SELECT * FROM offers WHERE \"SearchVector\" @@ plainto_tsquery('simple', {string.Join(' ', words)})"));
+
     public override string JsonArrayJoin(string column, string alias) =>
         $"CROSS JOIN LATERAL jsonb_array_elements_text({column}::jsonb) AS {alias}(value)";
 

@@ -350,6 +350,9 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Postgres
                     b.HasIndex(new[] { "FirstCreateTime" }, "IX_offers_Listed_FirstCreateTime")
                         .HasFilter("\"State\" IN (2, 3)");
 
+                    b.HasIndex(new[] { "OwnerId", "UpdateTime", "Id" }, "IX_offers_Listed_OwnerId_UpdateTime_Id")
+                        .HasFilter("\"State\" IN (2, 3)");
+
                     b.HasIndex(new[] { "OwnerRegion", "UpdateTime", "Id" }, "IX_offers_Listed_OwnerRegion_UpdateTime_Id")
                         .HasFilter("\"State\" IN (2, 3)");
 
@@ -411,9 +414,14 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(40)")
                         .UseCollation("C");
 
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Kind", "Value", "OfferId");
 
                     b.HasIndex("OfferId");
+
+                    b.HasIndex("Kind", "Value", "UpdateTime", "OfferId");
 
                     b.ToTable("offer_tags", (string)null);
                 });

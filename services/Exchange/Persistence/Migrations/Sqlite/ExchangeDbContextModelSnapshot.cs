@@ -320,6 +320,9 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Sqlite
                     b.HasIndex(new[] { "FirstCreateTime" }, "IX_offers_Listed_FirstCreateTime")
                         .HasFilter("\"State\" IN (2, 3)");
 
+                    b.HasIndex(new[] { "OwnerId", "UpdateTime", "Id" }, "IX_offers_Listed_OwnerId_UpdateTime_Id")
+                        .HasFilter("\"State\" IN (2, 3)");
+
                     b.HasIndex(new[] { "OwnerRegion", "UpdateTime", "Id" }, "IX_offers_Listed_OwnerRegion_UpdateTime_Id")
                         .HasFilter("\"State\" IN (2, 3)");
 
@@ -374,9 +377,14 @@ namespace MediaMesh.Exchange.Persistence.Migrations.Sqlite
                     b.Property<string>("OfferId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("UpdateTime")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Kind", "Value", "OfferId");
 
                     b.HasIndex("OfferId");
+
+                    b.HasIndex("Kind", "Value", "UpdateTime", "OfferId");
 
                     b.ToTable("offer_tags", (string)null);
                 });
