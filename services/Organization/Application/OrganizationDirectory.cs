@@ -31,10 +31,22 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
         return new OrganizationView(organization, []);
     }
 
+    /// <summary>An organisation with its unions, in one round trip, untracked (a read changes nothing).</summary>
     public async Task<OrganizationView> GetAsync(string id, CancellationToken ct)
     {
-        var organization = await FindAsync(id, ct);
-        return new OrganizationView(organization, await UnionIdsOfAsync(id, ct));
+        var found = await db.Organizations.AsNoTracking()
+            .Where(o => o.Id == id)
+            .Select(o => new
+            {
+                Organization = o,
+                UnionIds = db.UnionMemberships
+                    .Where(m => m.MemberId == o.Id && m.State == UnionMembershipState.Approved)
+                    .OrderBy(m => m.UnionId)
+                    .Select(m => m.UnionId)
+                    .ToList(),
+            })
+            .FirstOrDefaultAsync(ct) ?? throw new ResourceNotFoundException("Organization", id);
+        return new OrganizationView(found.Organization, found.UnionIds);
     }
 
     public async Task<(IReadOnlyList<OrganizationView> Found, IReadOnlyList<string> Missing)> BatchGetAsync(IReadOnlyList<string> ids, CancellationToken ct)
@@ -373,11 +385,6 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
             throw new EtagMismatchException("Union membership", membership.Id);
         }
     }
-
-    private async Task<IReadOnlyList<string>> UnionIdsOfAsync(string memberId, CancellationToken ct) =>
-        await db.UnionMemberships.AsNoTracking()
-            .Where(m => m.MemberId == memberId && m.State == UnionMembershipState.Approved)
-            .Select(m => m.UnionId).OrderBy(u => u).ToListAsync(ct);
 
     private async Task RequireAnotherActiveCoordinatorAsync(string id, CancellationToken ct)
     {

@@ -41,6 +41,8 @@ public static class AuthenticationRegistration
                 jwt.MapInboundClaims = false;
                 jwt.RequireHttpsMetadata = false;
                 jwt.TokenValidationParameters = InternalTokenValidation.Parameters(tokens.Value, serviceName);
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new ValidatedTokenCache(TimeProvider.System));
                 jwt.Events = new JwtBearerEvents
                 {
                     OnTokenValidated = context =>

@@ -25,6 +25,8 @@ public static class DatabaseRegistration
     /// Registers <typeparamref name="TContext"/> for the configured provider. On PostgreSQL the service
     /// gets <typeparamref name="TPostgresContext"/> (same model, its own migrations and SQL) wherever it asks
     /// for <typeparamref name="TContext"/>; <paramref name="postgresServices"/> adds what only PostgreSQL needs.
+    /// Contexts are pooled (a call rents one and the pool resets it on return): they hold no state of
+    /// their own beyond EF's, and their one interceptor, <see cref="MicrosecondTimes"/>, is stateless.
     /// </summary>
     public static IHostApplicationBuilder AddMediaMeshDatabase<TContext, TPostgresContext>(
         this IHostApplicationBuilder builder, string serviceName, Action<IServiceCollection>? postgresServices = null)
@@ -40,27 +42,22 @@ public static class DatabaseRegistration
                 connectionString = string.IsNullOrWhiteSpace(configured)
                     ? throw new InvalidOperationException($"MediaMesh:Database:Provider is Postgres: set ConnectionStrings:{serviceName} (ConnectionStrings__{serviceName}).")
                     : configured;
-                builder.Services.AddDbContext<TContext, TPostgresContext>(options => options.UseNpgsql(connectionString).AddInterceptors(MicrosecondTimes.Interceptor));
+                builder.Services.AddDbContextPool<TContext, TPostgresContext>(options => options.UseNpgsql(connectionString).AddInterceptors(MicrosecondTimes.Interceptor));
                 postgresServices?.Invoke(builder.Services);
                 break;
             default:
                 connectionString = configured ?? DefaultSqlite(builder, serviceName);
-                builder.Services.AddDbContext<TContext>(options => options.UseSqlite(connectionString).AddInterceptors(MicrosecondTimes.Interceptor));
+                builder.Services.AddDbContextPool<TContext>(options => options.UseSqlite(connectionString).AddInterceptors(MicrosecondTimes.Interceptor));
                 break;
         }
 
         builder.Services.AddSingleton(new DatabaseSettings(serviceName, provider, connectionString));
         builder.Services.AddOptions<DatabaseMigrationOptions>().Bind(builder.Configuration.GetSection(DatabaseMigrationOptions.Section));
 
-        var checkName = $"{serviceName}-database";
-        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>(checkName, tags: ["ready"]);
-        builder.Services.Configure<HealthCheckServiceOptions>(options =>
-        {
-            foreach (var registration in options.Registrations.Where(r => r.Name == checkName))
-            {
-                registration.Timeout = HealthCheckTimeout;
-            }
-        });
+        // Cached for DatabaseHealthCheck.FreshFor: a probe is not a database round trip.
+        builder.Services.AddSingleton<DatabaseHealthCheck<TContext>>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            $"{serviceName}-database", sp => sp.GetRequiredService<DatabaseHealthCheck<TContext>>(), failureStatus: null, tags: ["ready"], timeout: HealthCheckTimeout));
         return builder;
     }
 

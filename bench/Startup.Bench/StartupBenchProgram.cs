@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using MediaMesh.Bench.Support;
+using MediaMesh.ServiceDefaults.Identity;
+using MediaMesh.Startup.Bench;
+using Microsoft.Extensions.Options;
+using ExchangeV1 = MediaMesh.Contracts.Exchange.V1;
+using InitiativeV1 = MediaMesh.Contracts.Initiative.V1;
+using OrganizationV1 = MediaMesh.Contracts.Organization.V1;
+
+// Start-up and footprint (issue 11 target 6): every service and the gateway SERVING within 3 s of
+// process start, idle RSS under 120 MB. See bench/README.md.
+const double StartTargetSeconds = 3.0;
+const double RssTargetMb = 120.0;
+
+var root = FindRepositoryRoot();
+var options = StartupOptions.Parse(args, root);
+if (options.Build)
+{
+    foreach (var host in HostProcess.All)
+    {
+        Run("dotnet", ["build", "-c", "Release", "-v", "q", Path.Combine(root, host.Project)]);
+    }
+}
+
+foreach (var host in HostProcess.All)
+{
+    var dll = Path.Combine(host.BuildFolder(root), host.Assembly);
+    if (!File.Exists(dll))
+    {
+        Console.Error.WriteLine($"{dll} is missing: run `dotnet build -c Release {host.Project}` first, or pass --build.");
+        return 2;
+    }
+}
+
+var startSeconds = HostProcess.All.ToDictionary(h => h.Name, _ => new List<double>());
+var servingRss = HostProcess.All.ToDictionary(h => h.Name, _ => new List<double>());
+var idleRss = HostProcess.All.ToDictionary(h => h.Name, _ => new List<double>());
+var machine = Machine.Describe();
+for (var run = 1; run <= options.Runs; run++)
+{
+    var context = new RunContext();
+    var started = new List<(HostProcess Host, PinnedProcess Process)>();
+    try
+    {
+        // In dependency order, as the AppHost and docker-compose start them; each timed alone.
+        foreach (var host in HostProcess.All)
+        {
+            var clock = Stopwatch.StartNew();
+            var process = PinnedProcess.Start(options.Cores, "dotnet", [host.Assembly], host.Settings(context), host.BuildFolder(root));
+            started.Add((host, process));
+            await WaitForServingAsync(process, host.Port, TimeSpan.FromSeconds(60));
+            var seconds = clock.Elapsed.TotalSeconds;
+            startSeconds[host.Name].Add(seconds);
+            servingRss[host.Name].Add(Megabytes(ProcessMeter.Memory(process.Id).Rss));
+            Console.WriteLine($"run {run}: {host.Name} SERVING after {seconds:F2} s");
+        }
+
+        foreach (var (host, _) in started)
+        {
+            await WarmUpAsync(host, context);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds));
+        foreach (var (host, process) in started)
+        {
+            var rss = Megabytes(ProcessMeter.Memory(process.Id).Rss);
+            idleRss[host.Name].Add(rss);
+            Console.WriteLine($"run {run}: {host.Name} idle RSS {rss:F0} MB");
+        }
+    }
+    finally
+    {
+        foreach (var (_, process) in Enumerable.Reverse(started))
+        {
+            await process.DisposeAsync();
+        }
+
+        context.Delete();
+    }
+}
+
+var report = new MarkdownReport(
+    "Start-up and footprint",
+    "bench/Startup.Bench",
+    $"dotnet run -c Release --project bench/Startup.Bench{(args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty)}",
+    machine.Concat(
+    [
+        $"Runs: {options.Runs} per process; each run a fresh data folder (SQLite, migrations applied at start) and fresh ECDSA P-256 keys",
+        $"Processes: Release builds (`dotnet <host>.dll`), ASPNETCORE_ENVIRONMENT=Production, no OTLP exporter, pinned with `taskset -c {options.Cores}`; started one after another in dependency order (organization, initiative, exchange, gateway)",
+        "Start-up: from process start to the first grpc.health.v1 Check answering SERVING (polled every 20 ms)",
+        $"Idle RSS: VmRSS after 50 health checks and 50 authenticated calls per process (through the gateway: unauthenticated ones), then {options.IdleSeconds} s idle",
+    ]));
+report.Heading("Results");
+report.Table(
+    ["process", "start to SERVING, s: median (min–max)", $"≤ {StartTargetSeconds:F0} s", "RSS at SERVING, MB", "idle RSS, MB: median (min–max)", $"< {RssTargetMb:F0} MB"],
+    HostProcess.All.Select(h =>
+    {
+        var start = Summary.Of(startSeconds[h.Name]);
+        var idle = Summary.Of(idleRss[h.Name]);
+        return (IReadOnlyList<string>)
+        [
+            h.Name,
+            start.MedianRange("F2"),
+            start.Max <= StartTargetSeconds ? "met" : $"missed by {(start.Max - StartTargetSeconds).ToString("F2", CultureInfo.InvariantCulture)} s (slowest run)",
+            Summary.Of(servingRss[h.Name]).MedianRange("F0"),
+            idle.MedianRange("F0"),
+            idle.Max < RssTargetMb ? "met" : $"missed by {(idle.Max - RssTargetMb).ToString("F0", CultureInfo.InvariantCulture)} MB (largest run)",
+        ];
+    }),
+    [false, true, false, true, true, false]);
+report.Line("A target counts as met only if every run met it (the slowest start, the largest idle RSS).");
+report.Save(options.Output);
+Console.WriteLine($"wrote {options.Output}");
+return 0;
+
+static double Megabytes(long bytes) => bytes / (1024.0 * 1024.0);
+
+static async Task WaitForServingAsync(PinnedProcess process, int port, TimeSpan timeout)
+{
+    var deadline = Stopwatch.StartNew();
+    while (deadline.Elapsed < timeout)
+    {
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException($"a host exited before SERVING on {port}:\n{process.Output}");
+        }
+
+        // A new channel per attempt: a channel whose connection was refused waits out a reconnect
+        // back-off (a second and more) before it tries again, which would be counted as start-up.
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        try
+        {
+            var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(1));
+            if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+            {
+                return;
+            }
+        }
+        catch (RpcException)
+        {
+            // Not listening yet, or not ready.
+        }
+
+        await Task.Delay(20);
+    }
+
+    throw new TimeoutException($"not SERVING on {port} within {timeout}:\n{process.Output}");
+}
+
+static async Task WarmUpAsync(HostProcess host, RunContext context)
+{
+    using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{host.Port}");
+    var health = new Health.HealthClient(channel);
+    var gateway = new InternalTokenIssuer(Options.Create(new InternalTokenOptions { PrivateKey = context.GatewayPrivateKey }), new InternalTokenIdentity("gateway"), TimeProvider.System);
+    var headers = host.Name == "gateway" ? new Metadata() : new Metadata { { "authorization", $"Bearer {gateway.Issue("org_startup_bench", CallerRoles.Coordinator)}" } };
+    for (var i = 0; i < 50; i++)
+    {
+        await health.CheckAsync(new HealthCheckRequest());
+        // Reads of ids that do not exist: authentication, the interceptors, a database query, NOT_FOUND.
+        // Through the gateway, without an API key: UNAUTHENTICATED at the gateway (soon RESOURCE_EXHAUSTED, its refusal limit).
+        var call = host.Name switch
+        {
+            "initiative" => new InitiativeV1.InitiativeService.InitiativeServiceClient(channel)
+                .GetInitiativeAsync(new InitiativeV1.GetInitiativeRequest { Id = "ini_00000000000000000000000000000000" }, headers).ResponseAsync,
+            "exchange" => (Task)new ExchangeV1.OfferService.OfferServiceClient(channel)
+                .GetOfferAsync(new ExchangeV1.GetOfferRequest { Id = "off_00000000000000000000000000000000" }, headers).ResponseAsync,
+            _ => new OrganizationV1.OrganizationService.OrganizationServiceClient(channel)
+                .GetOrganizationAsync(new OrganizationV1.GetOrganizationRequest { Id = "org_00000000000000000000000000000000" }, headers).ResponseAsync,
+        };
+        try
+        {
+            await call;
+        }
+        catch (RpcException refused) when (refused.StatusCode is StatusCode.NotFound or StatusCode.Unauthenticated or StatusCode.InvalidArgument or StatusCode.ResourceExhausted)
+        {
+            // Expected: the point is the work the call costs, not its answer.
+        }
+    }
+}
+
+static void Run(string file, IReadOnlyList<string> arguments)
+{
+    var info = new ProcessStartInfo(file);
+    foreach (var argument in arguments)
+    {
+        info.ArgumentList.Add(argument);
+    }
+
+    using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with {process.ExitCode}");
+    }
+}
+
+static string FindRepositoryRoot()
+{
+    var folder = new DirectoryInfo(AppContext.BaseDirectory);
+    while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "MediaMesh.sln")))
+    {
+        folder = folder.Parent;
+    }
+
+    return folder?.FullName ?? throw new InvalidOperationException("run from inside the MediaMesh repository");
+}
