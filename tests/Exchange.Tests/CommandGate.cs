@@ -11,6 +11,16 @@ namespace MediaMesh.Exchange.Tests;
 public sealed class CommandGate : IDbCommandInterceptor, IDbTransactionInterceptor
 {
     private Hold? _hold;
+    private long _commands;
+
+    /// <summary>How many database commands the host has run so far (every command, of every kind).</summary>
+    public long Commands => Interlocked.Read(ref _commands);
+
+    public DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
+    {
+        Interlocked.Increment(ref _commands);
+        return result;
+    }
     private TaskCompletionSource? _nextTransaction;
 
     /// <summary>Holds the next command that <paramref name="matches"/> (one only) before it runs.</summary>
