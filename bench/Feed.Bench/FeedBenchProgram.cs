@@ -26,7 +26,10 @@ internal static class FeedBenchProgram
     {
         var options = FeedBenchOptions.Parse(args);
         // The load generator on core 0, the suite on core 1 (BenchStack pins its processes).
-        Process.GetCurrentProcess().ProcessorAffinity = 1;
+        if (OperatingSystem.IsLinux())
+        {
+            Process.GetCurrentProcess().ProcessorAffinity = 1;
+        }
         var dbCommands = 0L;
         var standingCalls = 0L;
         Console.WriteLine($"starting the suite on ports {options.BasePort}+ ...");
