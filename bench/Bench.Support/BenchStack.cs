@@ -193,7 +193,10 @@ public sealed class BenchStack : IAsyncDisposable
 
     public async Task<PinnedProcess> StartProcessAsync(string process)
     {
-        var started = PinnedProcess.Start(_options.Cores, "dotnet", [AssemblyOf(process, _options.Configuration)], EnvironmentOf(process), DataDirectory);
+        // The build output folder is the content root, so the process reads its appsettings.json
+        // (Kestrel endpoints and protocols, the gateway's routes) as it does when deployed.
+        var assembly = AssemblyOf(process, _options.Configuration);
+        var started = PinnedProcess.Start(_options.Cores, "dotnet", [assembly], EnvironmentOf(process), Path.GetDirectoryName(assembly));
         _processes[process] = started;
         await started.WaitForPortAsync(PortOf(process), TimeSpan.FromSeconds(60));
         return started;

@@ -89,9 +89,21 @@ internal static class FeedBenchProgram
         var counts = new int[options.Subscribers];
         var failures = new ConcurrentBag<string>();
         var firstEvent = new TaskCompletionSource[options.Subscribers];
-        Console.WriteLine($"opening {options.Subscribers} subscriptions over {options.Connections} connections ...");
+        Console.WriteLine($"opening {options.Subscribers} subscriptions over {options.Connections} connections, 100 a second ...");
         var connectWatch = Stopwatch.StartNew();
-        var subscribers = Enumerable.Range(0, options.Subscribers).Select(i =>
+        var subscribers = new List<Task>();
+        for (var i = 0; i < options.Subscribers; i++)
+        {
+            // A ramp of 100 new subscriptions a second (each costs the exchange a member look-up at the organization service).
+            if (i > 0 && i % 100 == 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+
+            subscribers.Add(Subscribe(i));
+        }
+
+        Task Subscribe(int i)
         {
             firstEvent[i] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var member = members[i % members.Count];
@@ -121,7 +133,7 @@ internal static class FeedBenchProgram
                     firstEvent[i].TrySetResult();
                 }
             });
-        }).ToArray();
+        }
 
         // A warm-up offer every subscriber must receive: all subscriptions are live.
         var warmup = await PublishAsync(offers, subject, 0);
@@ -236,6 +248,23 @@ internal static class FeedBenchProgram
     }
 
     private static async Task<string> PublishAsync(V1.OfferService.OfferServiceClient offers, string subject, int n)
+    {
+        for (var attempt = 1; attempt < 5; attempt++)
+        {
+            try
+            {
+                return await PublishOnceAsync(offers, subject, n);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        return await PublishOnceAsync(offers, subject, n);
+    }
+
+    private static async Task<string> PublishOnceAsync(V1.OfferService.OfferServiceClient offers, string subject, int n)
     {
         var created = await offers.CreateOfferAsync(new V1.CreateOfferRequest { Offer = NewOffer(subject, n) });
         await offers.PublishOfferAsync(new V1.PublishOfferRequest { Id = created.Offer.Id });
