@@ -67,10 +67,11 @@ internal static class FeedBenchProgram
         var members = new List<(string Id, string Country, string Key)>();
         for (var i = 0; i < options.Members; i++)
         {
-            members.Add(await NewMemberAsync(coordinator, $"Bench Subscriber {i}", Countries[i % Countries.Length]));
+            var n = i;
+            members.Add(await RetriedAsync(() => NewMemberAsync(coordinator, $"Bench Subscriber {n}", Countries[n % Countries.Length])));
         }
 
-        var publisher = await NewMemberAsync(coordinator, "Bench Publisher", "KE");
+        var publisher = await RetriedAsync(() => NewMemberAsync(coordinator, "Bench Publisher", "KE"));
         var offers = new V1.OfferService.OfferServiceClient(setupChannel.Intercept(Bearer(publisher.Key)));
 
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -247,13 +248,17 @@ internal static class FeedBenchProgram
         return (id, country, key.Secret);
     }
 
-    private static async Task<string> PublishAsync(V1.OfferService.OfferServiceClient offers, string subject, int n)
+    private static Task<string> PublishAsync(V1.OfferService.OfferServiceClient offers, string subject, int n) =>
+        RetriedAsync(() => PublishOnceAsync(offers, subject, n));
+
+    /// <summary>Set-up calls retried on UNAVAILABLE (a busy shared machine): at worst an extra organisation or offer, which the run ignores.</summary>
+    private static async Task<T> RetriedAsync<T>(Func<Task<T>> call)
     {
         for (var attempt = 1; attempt < 5; attempt++)
         {
             try
             {
-                return await PublishOnceAsync(offers, subject, n);
+                return await call();
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
             {
@@ -261,7 +266,7 @@ internal static class FeedBenchProgram
             }
         }
 
-        return await PublishOnceAsync(offers, subject, n);
+        return await call();
     }
 
     private static async Task<string> PublishOnceAsync(V1.OfferService.OfferServiceClient offers, string subject, int n)

@@ -58,14 +58,30 @@ public sealed class OfferFeed(ExchangeDbContext db, FeedLogReader reader, Member
 {
     public Task<long> LatestCursorAsync(CancellationToken ct) => FeedLog.LatestCursorAsync(db, ct);
 
+    /// <summary>
+    /// The subscriber's home country: from its caller's shared standing when that says the
+    /// organisation and key are in order (one look-up per caller, not per stream: many streams of one
+    /// member start together), else looked up for this stream (with the refusal a new call gets).
+    /// </summary>
+    private async Task<string> CountryAsync(CallerIdentity caller, StandingWatch.Watch? watch, CancellationToken ct)
+    {
+        if (watch is not null && await watch.LatestAsync(ct) is { Active: true } standing
+            && (caller.ApiKeyId.Length == 0 || standing.ApiKeyActive))
+        {
+            return standing.Profile.CountryCode;
+        }
+
+        return (await members.RequireActiveAsync(caller.OrganizationId, ct)).CountryCode;
+    }
+
     public async Task RunAsync(
         CallerIdentity caller, long afterCursor, bool fromBeginning, FeedFilter filter,
         Func<OfferEvent, Task> sendEvent, Func<long, DateTime, Task> sendHeartbeat, CancellationToken ct)
     {
+        using var watch = standings.Start(caller);
         var subscriber = caller.IsCoordinator
             ? FeedAudience.Everything(caller.OrganizationId)
-            : FeedAudience.Of(caller.OrganizationId, (await members.RequireActiveAsync(caller.OrganizationId, ct)).CountryCode);
-        using var watch = standings.Start(caller);
+            : FeedAudience.Of(caller.OrganizationId, await CountryAsync(caller, watch, ct));
         var standingChanged = watch?.Changed ?? Task.Delay(Timeout.Infinite, ct);
         var heartbeat = options.Value.FeedHeartbeatInterval;
         var cursor = fromBeginning ? 0 : afterCursor > 0 ? afterCursor : await LatestCursorAsync(ct);

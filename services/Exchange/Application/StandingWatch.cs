@@ -84,6 +84,16 @@ public sealed class StandingWatch(IServiceScopeFactory scopes, TimeProvider cloc
             _watched = watched;
         }
 
+        /// <summary>
+        /// The caller's standing as last answered (at most one interval old), or as asked once when the first
+        /// of its streams began; shared by every stream of the caller. Null if it could not be asked.
+        /// </summary>
+        public async Task<CallerStanding?> LatestAsync(CancellationToken ct)
+        {
+            var (answered, standing, unavailable) = _watched.Latest;
+            return answered && !unavailable ? standing : await _watched.First.WaitAsync(ct);
+        }
+
         /// <summary>Completes when the next re-check's answer is in; take it before judging, so no answer is missed.</summary>
         public Task Changed => _watched.Changed;
 
@@ -118,12 +128,28 @@ public sealed class StandingWatch(IServiceScopeFactory scopes, TimeProvider cloc
 
     internal sealed class Watched(StandingWatch owner, CallerIdentity caller)
     {
+        private static async Task<CallerStanding?> AskFirstAsync(StandingWatch owner, CallerIdentity caller)
+        {
+            try
+            {
+                await using var scope = owner._scopes.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<CallerStandings>().GetAsync(caller, CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // Not answered: each stream looks its caller up itself.
+                return null;
+            }
+        }
+
         private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile Answer _latest = new(false, null, false);
 
         private sealed record Answer(bool Answered, CallerStanding? Standing, bool Unavailable);
 
         public CallerIdentity Caller => caller;
+
+        public Task<CallerStanding?> First { get; } = AskFirstAsync(owner, caller);
 
         /// <summary>Guarded by the owner's lock.</summary>
         public int Streams { get; set; }
