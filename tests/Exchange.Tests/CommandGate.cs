@@ -39,9 +39,10 @@ public sealed class CommandGate : IDbCommandInterceptor, IDbTransactionIntercept
         return next.Task;
     }
 
-    /// <summary>A command reading or changing the licences of <paramref name="offerId"/>.</summary>
+    /// <summary>A command of a service call reading or changing the licences of <paramref name="offerId"/> (not the feed reader's look-up of who holds them).</summary>
     public static bool TouchesLicencesOf(DbCommand command, string offerId) =>
         command.CommandText.Contains("licences", StringComparison.Ordinal)
+        && !command.CommandText.Contains(MediaMesh.Exchange.Application.FeedLog.InvolvementTag, StringComparison.Ordinal)
         && command.Parameters.Cast<DbParameter>().Any(p => offerId.Equals(p.Value as string, StringComparison.Ordinal));
 
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(

@@ -23,6 +23,9 @@ public static class FeedLog
 {
     public const int PageSize = 200;
 
+    /// <summary>Tags the page's involvement queries (a comment in their SQL), so a reader of the command log can tell them apart.</summary>
+    public const string InvolvementTag = "feed involvement";
+
     private static readonly IReadOnlySet<string> Nobody = new HashSet<string>(StringComparer.Ordinal);
 
     public static async Task<long> LatestCursorAsync(ExchangeDbContext db, CancellationToken ct) =>
@@ -37,12 +40,12 @@ public static class FeedLog
         }
 
         var offerIds = page.Select(e => e.OfferId).Distinct().ToArray();
-        var licensees = await db.Licences.AsNoTracking()
+        var licensees = await db.Licences.AsNoTracking().TagWith(InvolvementTag)
             .Where(l => offerIds.Contains(l.OfferId))
             .Select(l => new { l.OfferId, Organization = l.LicenseeId })
             .Distinct()
             .ToListAsync(ct);
-        var requesters = await db.ContentRequests.AsNoTracking()
+        var requesters = await db.ContentRequests.AsNoTracking().TagWith(InvolvementTag)
             .Where(r => offerIds.Contains(r.OfferId))
             .Select(r => new { r.OfferId, Organization = r.RequesterId })
             .Distinct()
