@@ -18,6 +18,9 @@ public sealed class PinnedProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Raised for every line the process writes (stdout and stderr), e.g. to count log entries of one kind.</summary>
+    public event Action<string>? LineWritten;
+
     /// <summary>The last lines the process wrote (stdout and stderr), for a report when it fails to start.</summary>
     public string Output
     {
@@ -112,5 +115,7 @@ public sealed class PinnedProcess : IAsyncDisposable
         {
             _output.WriteLine(line);
         }
+
+        LineWritten?.Invoke(line);
     }
 }

@@ -8,8 +8,20 @@ public sealed class ExchangeOptions
     /// <summary>How long an idle feed waits before sending a heartbeat.</summary>
     public TimeSpan FeedHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How often an idle feed re-reads the event log in case a signal was missed (another instance wrote).</summary>
+    /// <summary>
+    /// How often the instance's one feed reader (<see cref="Application.FeedLogReader"/>) re-reads the event
+    /// log in case a signal was missed (another instance wrote): one read per interval per instance.
+    /// </summary>
     public TimeSpan FeedPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many recent events the feed reader keeps in memory; a subscriber resuming from an older cursor reads the log itself until it gets there.</summary>
+    public int FeedWindowEvents { get; set; } = 4096;
+
+    /// <summary>
+    /// How many events a live subscriber may fall behind the feed reader (a client that reads slowly);
+    /// beyond that it is let go and reads the log itself from its cursor until it has caught up.
+    /// </summary>
+    public int FeedSubscriberBacklog { get; set; } = 10_000;
 
     /// <summary>
     /// How often a running feed or download re-checks its caller with the organization service (key

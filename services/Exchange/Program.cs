@@ -22,6 +22,9 @@ builder.Services.Configure<ExchangeOptions>(builder.Configuration.GetSection(Exc
 builder.Services.AddMediaStore(builder.Configuration,
     Path.GetFullPath(builder.Configuration["MediaMesh:DataDirectory"] ?? "data", builder.Environment.ContentRootPath));
 builder.Services.AddSingleton<FeedNotifier>();
+builder.Services.AddSingleton<FeedLogReader>();
+builder.Services.AddHostedService(services => services.GetRequiredService<FeedLogReader>());
+builder.Services.AddSingleton<StandingWatch>();
 builder.Services.AddScoped<MemberDirectory>();
 builder.Services.AddScoped<CallerStandings>();
 builder.Services.AddScoped<InitiativeLinks>();

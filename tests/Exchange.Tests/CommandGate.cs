@@ -11,6 +11,16 @@ namespace MediaMesh.Exchange.Tests;
 public sealed class CommandGate : IDbCommandInterceptor, IDbTransactionInterceptor
 {
     private Hold? _hold;
+    private long _commands;
+
+    /// <summary>How many database commands the host has run so far (every command, of every kind).</summary>
+    public long Commands => Interlocked.Read(ref _commands);
+
+    public DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
+    {
+        Interlocked.Increment(ref _commands);
+        return result;
+    }
     private TaskCompletionSource? _nextTransaction;
 
     /// <summary>Holds the next command that <paramref name="matches"/> (one only) before it runs.</summary>
@@ -29,9 +39,10 @@ public sealed class CommandGate : IDbCommandInterceptor, IDbTransactionIntercept
         return next.Task;
     }
 
-    /// <summary>A command reading or changing the licences of <paramref name="offerId"/>.</summary>
+    /// <summary>A command of a service call reading or changing the licences of <paramref name="offerId"/> (not the feed reader's look-up of who holds them).</summary>
     public static bool TouchesLicencesOf(DbCommand command, string offerId) =>
         command.CommandText.Contains("licences", StringComparison.Ordinal)
+        && !command.CommandText.Contains(MediaMesh.Exchange.Application.FeedLog.InvolvementTag, StringComparison.Ordinal)
         && command.Parameters.Cast<DbParameter>().Any(p => offerId.Equals(p.Value as string, StringComparison.Ordinal));
 
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(

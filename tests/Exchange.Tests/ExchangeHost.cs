@@ -53,6 +53,24 @@ public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpc
     /// <summary>Lets a test stop one of the service's database commands (see <see cref="CommandGate"/>).</summary>
     public CommandGate Gate { get; } = new();
 
+    private long _standingCalls;
+
+    /// <summary>How many GetCallerStanding calls the host has made to the organization service so far.</summary>
+    public long StandingCalls => Interlocked.Read(ref _standingCalls);
+
+    private sealed class CountingHandler(ExchangeHost host) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri?.AbsolutePath.EndsWith("/GetCallerStanding", StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref host._standingCalls);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -74,7 +92,8 @@ public sealed class ExchangeHost : ServiceHost<MediaMesh.Exchange.Grpc.OfferGrpc
                 services.AddGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>()
                     .ConfigurePrimaryHttpMessageHandler(() => organization.Server.CreateHandler());
                 services.AddGrpcClient<OrgV1.CredentialService.CredentialServiceClient>()
-                    .ConfigurePrimaryHttpMessageHandler(() => organization.Server.CreateHandler());
+                    .ConfigurePrimaryHttpMessageHandler(() => organization.Server.CreateHandler())
+                    .AddHttpMessageHandler(() => new CountingHandler(this));
             });
         }
 

@@ -12,6 +12,12 @@ namespace MediaMesh.Exchange.Grpc;
 /// <summary>mediamesh.exchange.v1.CatalogueService: search and the live feed.</summary>
 public sealed class CatalogueGrpcService(Catalogue catalogue, OfferFeed feed) : V1.CatalogueService.CatalogueServiceBase
 {
+    /// <summary>
+    /// The message of each event the feed reader holds, built once and sent to every subscriber it reaches
+    /// (never changed after it is built); it goes when the reader's window lets go of the event.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<OfferEvent, V1.SubscribeFeedResponse> FeedResponses = [];
+
     public override async Task<V1.SearchOffersResponse> SearchOffers(V1.SearchOffersRequest request, ServerCallContext context)
     {
         var caller = context.GetCaller();
@@ -76,7 +82,7 @@ public sealed class CatalogueGrpcService(Catalogue catalogue, OfferFeed feed) : 
         v.ThrowIfInvalid();
         var feedFilter = new FeedFilter(types, regions, languages, filter.Subjects.ToArray(), filter.LicensedOnly);
         await feed.RunAsync(caller, request.AfterCursor, request.FromBeginning, feedFilter,
-            e => responseStream.WriteAsync(new V1.SubscribeFeedResponse { Event = e.ToContract() }, context.CancellationToken),
+            e => responseStream.WriteAsync(FeedResponses.GetValue(e, static e => new V1.SubscribeFeedResponse { Event = e.ToContract() }), context.CancellationToken),
             (latest, time) => responseStream.WriteAsync(
                 new V1.SubscribeFeedResponse { Heartbeat = new V1.FeedHeartbeat { LatestCursor = latest, Time = ExchangeMapper.ToTimestamp(time) } },
                 context.CancellationToken),
