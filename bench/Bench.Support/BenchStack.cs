@@ -103,11 +103,14 @@ public sealed class BenchStack : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run `dotnet build -c {configuration} MediaMesh.sln` first", path);
     }
 
+    /// <summary>A stack with its keys and data folder, nothing started yet (for a benchmark that times each start itself).</summary>
+    public static BenchStack Create(BenchStackOptions options) =>
+        new(options, Directory.CreateTempSubdirectory("mediamesh-bench-").FullName);
+
     /// <summary>Starts the services (and the gateway), waits until each listens, bootstraps a coordinator.</summary>
     public static async Task<BenchStack> StartAsync(BenchStackOptions options)
     {
-        var data = Directory.CreateTempSubdirectory("mediamesh-bench-").FullName;
-        var stack = new BenchStack(options, data);
+        var stack = Create(options);
         try
         {
             foreach (var service in options.Services)
@@ -143,6 +146,8 @@ public sealed class BenchStack : IAsyncDisposable
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["MediaMesh__DataDirectory"] = DataDirectory,
             ["Logging__LogLevel__Default"] = "Warning",
+            // No collector in a benchmark: exporters stay off (tracing itself stays on).
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = string.Empty,
         };
         foreach (var (name, pair) in _keys)
         {
@@ -191,13 +196,20 @@ public sealed class BenchStack : IAsyncDisposable
         return env;
     }
 
-    public async Task<PinnedProcess> StartProcessAsync(string process)
+    /// <summary>Starts one process and returns at once, before it listens.</summary>
+    public PinnedProcess Launch(string process)
     {
         // The build output folder is the content root, so the process reads its appsettings.json
         // (Kestrel endpoints and protocols, the gateway's routes) as it does when deployed.
         var assembly = AssemblyOf(process, _options.Configuration);
         var started = PinnedProcess.Start(_options.Cores, "dotnet", [assembly], EnvironmentOf(process), Path.GetDirectoryName(assembly));
         _processes[process] = started;
+        return started;
+    }
+
+    public async Task<PinnedProcess> StartProcessAsync(string process)
+    {
+        var started = Launch(process);
         await started.WaitForPortAsync(PortOf(process), TimeSpan.FromSeconds(60));
         return started;
     }

@@ -16,70 +16,59 @@ using OrganizationV1 = MediaMesh.Contracts.Organization.V1;
 const double StartTargetSeconds = 3.0;
 const double RssTargetMb = 120.0;
 
-var root = FindRepositoryRoot();
+var root = BenchStack.RepositoryRoot();
 var options = StartupOptions.Parse(args, root);
 if (options.Build)
 {
-    foreach (var host in HostProcess.All)
-    {
-        Run("dotnet", ["build", "-c", "Release", "-v", "q", Path.Combine(root, host.Project)]);
-    }
+    Run("dotnet", ["build", "-c", "Release", "-v", "q", Path.Combine(root, "MediaMesh.sln")]);
 }
 
-foreach (var host in HostProcess.All)
+// In dependency order, as the AppHost and docker-compose start them; each timed alone.
+string[] hosts = ["organization", "initiative", "exchange", "gateway"];
+var stackOptions = new BenchStackOptions { BasePort = 6210, Cores = options.Cores };
+try
 {
-    var dll = Path.Combine(host.BuildFolder(root), host.Assembly);
-    if (!File.Exists(dll))
+    foreach (var host in hosts)
     {
-        Console.Error.WriteLine($"{dll} is missing: run `dotnet build -c Release {host.Project}` first, or pass --build.");
-        return 2;
+        BenchStack.AssemblyOf(host);
     }
 }
+catch (FileNotFoundException missing)
+{
+    Console.Error.WriteLine($"{missing.Message} (or pass --build)");
+    return 2;
+}
 
-var startSeconds = HostProcess.All.ToDictionary(h => h.Name, _ => new List<double>());
-var servingRss = HostProcess.All.ToDictionary(h => h.Name, _ => new List<double>());
-var idleRss = HostProcess.All.ToDictionary(h => h.Name, _ => new List<double>());
+var startSeconds = hosts.ToDictionary(h => h, _ => new List<double>());
+var servingRss = hosts.ToDictionary(h => h, _ => new List<double>());
+var idleRss = hosts.ToDictionary(h => h, _ => new List<double>());
 var machine = Machine.Describe();
 for (var run = 1; run <= options.Runs; run++)
 {
-    var context = new RunContext();
-    var started = new List<(HostProcess Host, PinnedProcess Process)>();
-    try
+    // A fresh data folder and fresh keys per run, as on a first start of a deployment.
+    await using var stack = BenchStack.Create(stackOptions);
+    foreach (var host in hosts)
     {
-        // In dependency order, as the AppHost and docker-compose start them; each timed alone.
-        foreach (var host in HostProcess.All)
-        {
-            var clock = Stopwatch.StartNew();
-            var process = PinnedProcess.Start(options.Cores, "dotnet", [host.Assembly], host.Settings(context), host.BuildFolder(root));
-            started.Add((host, process));
-            await WaitForServingAsync(process, host.Port, TimeSpan.FromSeconds(60));
-            var seconds = clock.Elapsed.TotalSeconds;
-            startSeconds[host.Name].Add(seconds);
-            servingRss[host.Name].Add(Megabytes(ProcessMeter.Memory(process.Id).Rss));
-            Console.WriteLine($"run {run}: {host.Name} SERVING after {seconds:F2} s");
-        }
-
-        foreach (var (host, _) in started)
-        {
-            await WarmUpAsync(host, context);
-        }
-
-        await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds));
-        foreach (var (host, process) in started)
-        {
-            var rss = Megabytes(ProcessMeter.Memory(process.Id).Rss);
-            idleRss[host.Name].Add(rss);
-            Console.WriteLine($"run {run}: {host.Name} idle RSS {rss:F0} MB");
-        }
+        var clock = Stopwatch.StartNew();
+        var process = stack.Launch(host);
+        await WaitForServingAsync(process, stack.PortOf(host), TimeSpan.FromSeconds(60));
+        var seconds = clock.Elapsed.TotalSeconds;
+        startSeconds[host].Add(seconds);
+        servingRss[host].Add(Megabytes(ProcessMeter.Memory(process.Id).Rss));
+        Console.WriteLine($"run {run}: {host} SERVING after {seconds:F2} s");
     }
-    finally
-    {
-        foreach (var (_, process) in Enumerable.Reverse(started))
-        {
-            await process.DisposeAsync();
-        }
 
-        context.Delete();
+    foreach (var host in hosts)
+    {
+        await WarmUpAsync(host, stack);
+    }
+
+    await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds));
+    foreach (var host in hosts)
+    {
+        var rss = Megabytes(ProcessMeter.Memory(stack.Processes[host].Id).Rss);
+        idleRss[host].Add(rss);
+        Console.WriteLine($"run {run}: {host} idle RSS {rss:F0} MB");
     }
 }
 
@@ -97,16 +86,16 @@ var report = new MarkdownReport(
 report.Heading("Results");
 report.Table(
     ["process", "start to SERVING, s: median (min–max)", $"≤ {StartTargetSeconds:F0} s", "RSS at SERVING, MB", "idle RSS, MB: median (min–max)", $"< {RssTargetMb:F0} MB"],
-    HostProcess.All.Select(h =>
+    hosts.Select(h =>
     {
-        var start = Summary.Of(startSeconds[h.Name]);
-        var idle = Summary.Of(idleRss[h.Name]);
+        var start = Summary.Of(startSeconds[h]);
+        var idle = Summary.Of(idleRss[h]);
         return (IReadOnlyList<string>)
         [
-            h.Name,
+            h,
             start.MedianRange("F2"),
             start.Max <= StartTargetSeconds ? "met" : $"missed by {(start.Max - StartTargetSeconds).ToString("F2", CultureInfo.InvariantCulture)} s (slowest run)",
-            Summary.Of(servingRss[h.Name]).MedianRange("F0"),
+            Summary.Of(servingRss[h]).MedianRange("F0"),
             idle.MedianRange("F0"),
             idle.Max < RssTargetMb ? "met" : $"missed by {(idle.Max - RssTargetMb).ToString("F0", CultureInfo.InvariantCulture)} MB (largest run)",
         ];
@@ -151,18 +140,18 @@ static async Task WaitForServingAsync(PinnedProcess process, int port, TimeSpan 
     throw new TimeoutException($"not SERVING on {port} within {timeout}:\n{process.Output}");
 }
 
-static async Task WarmUpAsync(HostProcess host, RunContext context)
+static async Task WarmUpAsync(string host, BenchStack stack)
 {
-    using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{host.Port}");
+    using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{stack.PortOf(host)}");
     var health = new Health.HealthClient(channel);
-    var gateway = new InternalTokenIssuer(Options.Create(new InternalTokenOptions { PrivateKey = context.GatewayPrivateKey }), new InternalTokenIdentity("gateway"), TimeProvider.System);
-    var headers = host.Name == "gateway" ? new Metadata() : new Metadata { { "authorization", $"Bearer {gateway.Issue("org_startup_bench", CallerRoles.Coordinator)}" } };
+    var gateway = new InternalTokenIssuer(Options.Create(new InternalTokenOptions { PrivateKey = stack.PrivateKeyOf("gateway") }), new InternalTokenIdentity("gateway"), TimeProvider.System);
+    var headers = host == "gateway" ? new Metadata() : new Metadata { { "authorization", $"Bearer {gateway.Issue("org_startup_bench", CallerRoles.Coordinator)}" } };
     for (var i = 0; i < 50; i++)
     {
         await health.CheckAsync(new HealthCheckRequest());
         // Reads of ids that do not exist: authentication, the interceptors, a database query, NOT_FOUND.
         // Through the gateway, without an API key: UNAUTHENTICATED at the gateway (soon RESOURCE_EXHAUSTED, its refusal limit).
-        var call = host.Name switch
+        var call = host switch
         {
             "initiative" => new InitiativeV1.InitiativeService.InitiativeServiceClient(channel)
                 .GetInitiativeAsync(new InitiativeV1.GetInitiativeRequest { Id = "ini_00000000000000000000000000000000" }, headers).ResponseAsync,
@@ -196,15 +185,4 @@ static void Run(string file, IReadOnlyList<string> arguments)
     {
         throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with {process.ExitCode}");
     }
-}
-
-static string FindRepositoryRoot()
-{
-    var folder = new DirectoryInfo(AppContext.BaseDirectory);
-    while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "MediaMesh.sln")))
-    {
-        folder = folder.Parent;
-    }
-
-    return folder?.FullName ?? throw new InvalidOperationException("run from inside the MediaMesh repository");
 }
