@@ -193,7 +193,9 @@ public sealed class BenchStack : IAsyncDisposable
 
     public async Task<PinnedProcess> StartProcessAsync(string process)
     {
-        var started = PinnedProcess.Start(_options.Cores, "dotnet", [AssemblyOf(process, _options.Configuration)], EnvironmentOf(process), DataDirectory);
+        // The working directory is the content root: appsettings.json (Kestrel's HTTP/2-only endpoints) is read from there.
+        var assembly = AssemblyOf(process, _options.Configuration);
+        var started = PinnedProcess.Start(_options.Cores, "dotnet", [assembly], EnvironmentOf(process), Path.GetDirectoryName(assembly));
         _processes[process] = started;
         await started.WaitForPortAsync(PortOf(process), TimeSpan.FromSeconds(60));
         return started;
@@ -216,7 +218,7 @@ public sealed class BenchStack : IAsyncDisposable
         var keyFile = Path.Combine(DataDirectory, $"coordinator-{Guid.NewGuid():N}.key");
         await using (var bootstrap = PinnedProcess.Start(_options.Cores, "dotnet",
             [AssemblyOf("organization", _options.Configuration), "bootstrap", "--name", name, "--country", country, "--key-file", keyFile],
-            EnvironmentOf("organization"), DataDirectory))
+            EnvironmentOf("organization"), Path.GetDirectoryName(AssemblyOf("organization", _options.Configuration))))
         {
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (!bootstrap.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
