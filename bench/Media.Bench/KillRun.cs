@@ -61,11 +61,28 @@ public static class KillRun
         await media.Stack.StartProcessAsync("exchange");
         var held = await HeldAsync(client, rendition.Id);
         var clock = Stopwatch.StartNew();
-        var done = await new RenditionUploader(client).ResumeAsync(rendition.Id, path);
+        var done = await ResumeAfterLeaseAsync(client, rendition.Id, path);
         clock.Stop();
         Console.WriteLine($"  kill -9 at {sentBeforeKill} sent: {onDisk} on disk, {held} held after restart, resumed to {done.State} in {clock.Elapsed.TotalSeconds:F1} s");
         await client.Media.DeleteRenditionAsync(new DeleteRenditionRequest { Id = rendition.Id });
         return new KillOutcome(size, sentBeforeKill, onDisk, held, done.State, clock.Elapsed);
+    }
+
+    /// <summary>The killed upload's lease stays in the database until it runs out; the resume is refused (UPLOAD_IN_PROGRESS) until then.</summary>
+    private static async Task<Rendition> ResumeAfterLeaseAsync(MediaMesh.Client.MediaMeshClient client, string renditionId, string path)
+    {
+        while (true)
+        {
+            try
+            {
+                return await new RenditionUploader(client).ResumeAsync(renditionId, path);
+            }
+            catch (MediaMesh.Client.MediaMeshException e) when (e.StatusCode == Grpc.Core.StatusCode.FailedPrecondition
+                && e.PreconditionViolations.Any(v => v.Type == "UPLOAD_IN_PROGRESS"))
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 
     private static async Task<long> HeldAsync(MediaMesh.Client.MediaMeshClient client, string renditionId)
