@@ -58,6 +58,20 @@ public sealed class MediaBenchStack(BenchStack stack, string organizationId, str
     private static async Task<MediaBenchStack> SeedAsync(BenchStack stack)
     {
         using var coordinator = Gateway(stack, stack.CoordinatorApiKey);
+        // Cold services on a loaded machine: the first key resolution may time out; try again a few times.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await coordinator.Organizations.ListOrganizationsAsync(new OrgV1.ListOrganizationsRequest { PageSize = 1 });
+                break;
+            }
+            catch (MediaMeshException e) when (e.StatusCode == Grpc.Core.StatusCode.Unavailable && attempt < 15)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
+
         var organization = (await coordinator.Organizations.CreateOrganizationAsync(new OrgV1.CreateOrganizationRequest
         {
             Organization = new OrgV1.Organization

@@ -21,7 +21,8 @@ public sealed class FileSystemMediaStore : IMediaStore
     private const string HeldMarkerSuffix = ".held";
 
     private readonly string root;
-    private readonly ConcurrentDictionary<string, byte> openAppenders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> openAppenders = new(StringComparer.Ordinal);
+    private long appenderGenerations;
     private readonly SemaphoreSlim[] writeLocks = Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public FileSystemMediaStore(IOptions<MediaStoreOptions> options)
@@ -72,11 +73,10 @@ public sealed class FileSystemMediaStore : IMediaStore
         var path = PathFor(objectKey);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!openAppenders.TryAdd(path, 0))
-        {
-            throw MediaStoreErrors.AppendInProgress(objectKey);
-        }
-
+        // The newest appender owns the object: one left open by a stalled upload (whose lease another upload
+        // took over) writes and commits nothing more.
+        var generation = Interlocked.Increment(ref appenderGenerations);
+        openAppenders[path] = generation;
         FileStream? data = null;
         try
         {
@@ -103,12 +103,12 @@ public sealed class FileSystemMediaStore : IMediaStore
             }
 
             data.Position = held;
-            return Task.FromResult<IMediaAppender>(new Appender(this, path, data, held));
+            return Task.FromResult<IMediaAppender>(new Appender(this, objectKey, path, data, held, generation));
         }
         catch
         {
             data?.Dispose();
-            openAppenders.TryRemove(path, out _);
+            openAppenders.TryRemove(KeyValuePair.Create(path, generation));
             throw;
         }
     }
@@ -146,8 +146,11 @@ public sealed class FileSystemMediaStore : IMediaStore
 
     private static string MarkerPath(string path) => path + HeldMarkerSuffix;
 
-    /// <summary>One run of appends: the data file stays open, each commit fsyncs it and then the marker.</summary>
-    private sealed class Appender(FileSystemMediaStore store, string path, FileStream data, long held) : IMediaAppender
+    /// <summary>
+    /// One run of appends: the data file stays open, each commit fsyncs it and then the marker. Once a
+    /// newer appender of the same object is opened this one is superseded: writes are refused, commits do nothing.
+    /// </summary>
+    private sealed class Appender(FileSystemMediaStore store, string objectKey, string path, FileStream data, long held, long generation) : IMediaAppender
     {
         private readonly byte[] markerBytes = new byte[sizeof(long)];
         private FileStream? marker;
@@ -156,8 +159,15 @@ public sealed class FileSystemMediaStore : IMediaStore
 
         public long Committed { get; private set; } = held;
 
+        private bool Superseded => !store.openAppenders.TryGetValue(path, out var current) || current != generation;
+
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
         {
+            if (Superseded)
+            {
+                throw MediaStoreErrors.AppendInProgress(objectKey);
+            }
+
             await data.WriteAsync(bytes, cancellationToken);
             Position += bytes.Length;
         }
@@ -165,7 +175,7 @@ public sealed class FileSystemMediaStore : IMediaStore
         public Task CommitAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (Position == Committed && marker is not null)
+            if ((Position == Committed && marker is not null) || Superseded)
             {
                 return Task.CompletedTask;
             }
@@ -199,7 +209,7 @@ public sealed class FileSystemMediaStore : IMediaStore
             }
             finally
             {
-                store.openAppenders.TryRemove(path, out _);
+                store.openAppenders.TryRemove(KeyValuePair.Create(path, generation));
             }
         }
     }

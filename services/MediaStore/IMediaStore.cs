@@ -37,8 +37,9 @@ public interface IMediaStore
     /// <summary>
     /// Opens the object for a run of appends starting at <paramref name="offset"/>, which must equal the
     /// bytes held. Bytes written count as held only once committed; anything written past the last
-    /// commit (a crash in between) is dropped when the object is opened again. One appender per object
-    /// at a time (FAILED_PRECONDITION otherwise, as for a wrong offset).
+    /// commit (a crash in between) is dropped when the object is opened again. The newest appender of an
+    /// object owns it: an older one still open (a stalled upload) has its writes refused (FAILED_PRECONDITION,
+    /// UPLOAD_IN_PROGRESS) and its commits ignored.
     /// </summary>
     Task<IMediaAppender> OpenAppenderAsync(string objectKey, long offset, CancellationToken cancellationToken);
 
