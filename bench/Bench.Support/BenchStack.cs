@@ -231,7 +231,7 @@ public sealed class BenchStack : IAsyncDisposable
         var keyFile = Path.Combine(DataDirectory, $"coordinator-{Guid.NewGuid():N}.key");
         await using (var bootstrap = PinnedProcess.Start(_options.Cores, "dotnet",
             [AssemblyOf("organization", _options.Configuration), "bootstrap", "--name", name, "--country", country, "--key-file", keyFile],
-            EnvironmentOf("organization"), DataDirectory))
+            EnvironmentOf("organization"), Path.GetDirectoryName(AssemblyOf("organization", _options.Configuration))))
         {
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (!bootstrap.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))

@@ -27,6 +27,8 @@ public sealed class MediaMeshClient : IDisposable
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             ConnectTimeout = TimeSpan.FromSeconds(10),
             EnableMultipleHttp2Connections = true,
+            // Downloads arrive in 1 MiB messages: a window of several keeps a fast link busy.
+            InitialHttp2StreamWindowSize = 8 * 1024 * 1024,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         };
         _channel = GrpcChannel.ForAddress(options.GatewayAddress, new GrpcChannelOptions

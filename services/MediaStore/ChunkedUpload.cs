@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Security.Cryptography;
 using MediaMesh.Common.Errors;
 using Microsoft.Extensions.Options;
 
@@ -9,15 +11,19 @@ namespace MediaMesh.MediaStore;
 /// of <c>mediamesh.exchange.v1.UploadRenditionRequest</c> ("target.offset", "data").
 /// </summary>
 /// <remarks>
-/// Every chunk is appended (and flushed) before the next one is read, so if the chunk stream breaks —
-/// cancellation, an <see cref="IOException"/> from a dropped connection, anything — the exception
-/// propagates unchanged and every byte appended so far stays held: the next upload resumes from
-/// <see cref="IMediaStore.GetHeldBytesAsync"/>. A refused chunk writes nothing; the chunks before it stay.
-/// Chunk memory is not kept after its append, so a source may reuse one buffer.
+/// Chunks are written as they arrive and hashed (SHA-256) on the way, so the check at the last byte
+/// reads nothing back. Written bytes are committed (fsync, then counted as held) every
+/// <see cref="MediaStoreOptions.CommitEveryBytes"/> and when the stream ends however it ends —
+/// cancellation, an <see cref="IOException"/> from a dropped connection, a refused chunk: the exception
+/// propagates unchanged and every byte written so far stays held; the next upload resumes from
+/// <see cref="IMediaStore.GetHeldBytesAsync"/>. If the process dies, at most the bytes since the last
+/// commit are lost and re-sent. A refused chunk writes nothing. Chunk memory is not kept after its
+/// write, so a source may reuse one buffer.
 /// </remarks>
 public sealed class ChunkedUpload(IMediaStore store, IOptions<MediaStoreOptions> options)
 {
     private readonly MediaStoreOptions settings = options.Value;
+    private readonly UploadHashes hashes = new();
 
     /// <summary>The configured limits: largest rendition and largest chunk.</summary>
     public long MaxRenditionBytes => settings.MaxRenditionBytes;
@@ -91,35 +97,125 @@ public sealed class ChunkedUpload(IMediaStore store, IOptions<MediaStoreOptions>
             throw MediaStoreErrors.OffsetMismatch(objectKey, offset, held);
         }
 
-        await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+        var sha256 = await HashOfHeldAsync(objectKey, held, cancellationToken);
+        var committed = false;
+        try
         {
-            // Sources that ignore their token (a plain iterator) must not keep the upload going.
-            cancellationToken.ThrowIfCancellationRequested();
-            if (chunk.Length > settings.MaxUploadChunkBytes)
+            await using (var appender = await store.OpenAppenderAsync(objectKey, held, cancellationToken))
             {
-                throw ValidationFailedException.For("data", string.Create(CultureInfo.InvariantCulture,
-                    $"a chunk may carry at most {settings.MaxUploadChunkBytes} bytes; this one carried {chunk.Length}"));
+                try
+                {
+                    await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+                    {
+                        // Sources that ignore their token (a plain iterator) must not keep the upload going.
+                        cancellationToken.ThrowIfCancellationRequested();
+                        if (chunk.Length > settings.MaxUploadChunkBytes)
+                        {
+                            throw ValidationFailedException.For("data", string.Create(CultureInfo.InvariantCulture,
+                                $"a chunk may carry at most {settings.MaxUploadChunkBytes} bytes; this one carried {chunk.Length}"));
+                        }
+
+                        if (chunk.Length > declaredSize - appender.Position)
+                        {
+                            throw ValidationFailedException.For("data", string.Create(CultureInfo.InvariantCulture,
+                                $"the chunk at offset {appender.Position} carries {chunk.Length} bytes, past the declared size_bytes {declaredSize}"));
+                        }
+
+                        if (chunk.IsEmpty)
+                        {
+                            continue;
+                        }
+
+                        await appender.WriteAsync(chunk, cancellationToken);
+                        sha256.AppendData(chunk.Span);
+                        if (appender.Position - appender.Committed >= settings.CommitEveryBytes)
+                        {
+                            await appender.CommitAsync(cancellationToken);
+                        }
+                    }
+                }
+                finally
+                {
+                    // However the stream ended, the bytes written so far become held (the process is alive to fsync
+                    // them), so the hash covers exactly the held bytes and can wait for the resume.
+                    await appender.CommitAsync(CancellationToken.None);
+                    held = appender.Committed;
+                    committed = true;
+                }
             }
 
-            if (chunk.Length > declaredSize - held)
+            if (held < declaredSize)
             {
-                throw ValidationFailedException.For("data", string.Create(CultureInfo.InvariantCulture,
-                    $"the chunk at offset {held} carries {chunk.Length} bytes, past the declared size_bytes {declaredSize}"));
+                hashes.Keep(objectKey, held, sha256);
+                sha256 = null;
+                return new UploadResult(UploadOutcome.Incomplete, held, null);
             }
 
-            if (!chunk.IsEmpty)
-            {
-                held = await store.AppendAsync(objectKey, held, chunk, cancellationToken);
-            }
+            // Every byte was hashed as it arrived (or once, the held prefix, when this upload resumed): nothing is read again.
+            var verification = new MediaVerification(declaredSize, declaredSha256Hex, held, Convert.ToHexStringLower(sha256.GetHashAndReset()));
+            return new UploadResult(verification.IsIntact ? UploadOutcome.Complete : UploadOutcome.ChecksumMismatch, held, verification);
+        }
+        catch when (committed && sha256 is not null)
+        {
+            hashes.Keep(objectKey, held, sha256);
+            sha256 = null;
+            throw;
+        }
+        finally
+        {
+            sha256?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The running SHA-256 of the <paramref name="held"/> bytes: the one kept from the previous upload of
+    /// this object in this process, or — after a restart, or on another replica — the held prefix read
+    /// once now.
+    /// </summary>
+    private async Task<IncrementalHash> HashOfHeldAsync(string objectKey, long held, CancellationToken cancellationToken)
+    {
+        if (hashes.Take(objectKey, held) is { } kept)
+        {
+            return kept;
         }
 
-        if (held < declaredSize)
+        var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        if (held == 0)
         {
-            return new UploadResult(UploadOutcome.Incomplete, held, null);
+            return sha256;
         }
 
-        var verification = await store.VerifyAsync(objectKey, declaredSize, declaredSha256Hex, cancellationToken);
-        return new UploadResult(verification.IsIntact ? UploadOutcome.Complete : UploadOutcome.ChecksumMismatch, verification.ActualSize, verification);
+        try
+        {
+            await using var stream = await store.OpenReadAsync(objectKey, 0, cancellationToken);
+            var buffer = ArrayPool<byte>.Shared.Rent(MediaStoreOptions.MiB);
+            try
+            {
+                var remaining = held;
+                while (remaining > 0)
+                {
+                    var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(remaining, MediaStoreOptions.MiB)), cancellationToken);
+                    if (read == 0)
+                    {
+                        throw new IOException($"media object '{objectKey}' ended before its {held} held bytes");
+                    }
+
+                    sha256.AppendData(buffer, 0, read);
+                    remaining -= read;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            return sha256;
+        }
+        catch
+        {
+            sha256.Dispose();
+            throw;
+        }
     }
 
     private static bool IsSha256Hex(string? value) =>

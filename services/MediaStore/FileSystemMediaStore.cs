@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using MediaMesh.Common.Errors;
 using Microsoft.Extensions.Options;
@@ -7,17 +9,20 @@ namespace MediaMesh.MediaStore;
 
 /// <summary>
 /// The embedded media store: object "a/b" is the file <c>&lt;root&gt;/a/b.media</c> (the suffix lets
-/// "a/b" and "a/b/c" coexist). Appends to one object are serialised inside this process and each is
-/// flushed to disk before it is acknowledged; reads share the file with writers. One process owns a
-/// root folder.
+/// "a/b" and "a/b/c" coexist). Appends to one object are serialised inside this process; bytes count
+/// as held once committed (fsync of the data, then of a small "&lt;file&gt;.held" marker with the
+/// committed length). Reads share the file with writers. One process owns a root folder.
 /// </summary>
 public sealed class FileSystemMediaStore : IMediaStore
 {
     private const string FileSuffix = ".media";
     private const int VerifyBufferBytes = MediaStoreOptions.MiB;
     private const int LockStripes = 64;
+    private const string HeldMarkerSuffix = ".held";
 
     private readonly string root;
+    private readonly ConcurrentDictionary<string, long> openAppenders = new(StringComparer.Ordinal);
+    private long appenderGenerations;
     private readonly SemaphoreSlim[] writeLocks = Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public FileSystemMediaStore(IOptions<MediaStoreOptions> options)
@@ -38,52 +43,174 @@ public sealed class FileSystemMediaStore : IMediaStore
     public Task<long> GetHeldBytesAsync(string objectKey, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var file = new FileInfo(PathFor(objectKey));
-        return Task.FromResult(file.Exists ? file.Length : 0L);
+        return Task.FromResult(HeldBytes(PathFor(objectKey)));
     }
 
     public async Task<long> AppendAsync(string objectKey, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        var path = PathFor(objectKey);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-
         var gate = LockFor(objectKey);
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (offset != 0 && !File.Exists(path))
+            await using var appender = await OpenAppenderAsync(objectKey, offset, cancellationToken);
+            if (!data.IsEmpty)
             {
-                throw MediaStoreErrors.OffsetMismatch(objectKey, offset, 0);
+                await appender.WriteAsync(data, cancellationToken);
+                await appender.CommitAsync(cancellationToken);
+            }
+
+            return appender.Committed;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public Task<IMediaAppender> OpenAppenderAsync(string objectKey, long offset, CancellationToken cancellationToken)
+    {
+        var path = PathFor(objectKey);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        cancellationToken.ThrowIfCancellationRequested();
+        // The newest appender owns the object: one left open by a stalled upload (whose lease another upload
+        // took over) writes and commits nothing more.
+        var generation = Interlocked.Increment(ref appenderGenerations);
+        openAppenders[path] = generation;
+        FileStream? data = null;
+        try
+        {
+            var held = HeldBytes(path);
+            if (offset != held)
+            {
+                throw MediaStoreErrors.OffsetMismatch(objectKey, offset, held);
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             // BufferSize 0: the caller's chunk goes straight to the OS, no copy into a FileStream buffer.
-            await using var stream = new FileStream(path, new FileStreamOptions
+            data = new FileStream(path, new FileStreamOptions
             {
-                Mode = FileMode.Append,
+                Mode = FileMode.OpenOrCreate,
                 Access = FileAccess.Write,
                 Share = FileShare.Read | FileShare.Delete,
                 Options = FileOptions.Asynchronous,
                 BufferSize = 0,
             });
-            var held = stream.Length;
-            if (held != offset)
+            if (data.Length != held)
             {
-                throw MediaStoreErrors.OffsetMismatch(objectKey, offset, held);
+                // Bytes written after the last commit (the process died before it): not held, so the client sends them again.
+                data.SetLength(held);
             }
 
-            if (!data.IsEmpty)
-            {
-                await stream.WriteAsync(data, cancellationToken);
-                // fsync: once acknowledged, the bytes survive a crash and a resumed upload can rely on them.
-                stream.Flush(flushToDisk: true);
-            }
-
-            return held + data.Length;
+            data.Position = held;
+            return Task.FromResult<IMediaAppender>(new Appender(this, objectKey, path, data, held, generation));
         }
-        finally
+        catch
         {
-            gate.Release();
+            data?.Dispose();
+            openAppenders.TryRemove(KeyValuePair.Create(path, generation));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The committed length: the marker file next to the object records how many bytes were fsynced
+    /// (written after the fsync of the data), so bytes still in the page cache at a crash never count.
+    /// An object without a marker (written before markers existed, every append fsynced) holds its length.
+    /// </summary>
+    private static long HeldBytes(string path)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            return 0;
+        }
+
+        var marker = MarkerPath(path);
+        Span<byte> bytes = stackalloc byte[sizeof(long)];
+        try
+        {
+            using var stream = new FileStream(marker, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            if (stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) == bytes.Length)
+            {
+                return Math.Min(BinaryPrimitives.ReadInt64LittleEndian(bytes), file.Length);
+            }
+
+            return 0;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return file.Length;
+        }
+    }
+
+    private static string MarkerPath(string path) => path + HeldMarkerSuffix;
+
+    /// <summary>
+    /// One run of appends: the data file stays open, each commit fsyncs it and then the marker. Once a
+    /// newer appender of the same object is opened this one is superseded: writes are refused, commits do nothing.
+    /// </summary>
+    private sealed class Appender(FileSystemMediaStore store, string objectKey, string path, FileStream data, long held, long generation) : IMediaAppender
+    {
+        private readonly byte[] markerBytes = new byte[sizeof(long)];
+        private FileStream? marker;
+
+        public long Position { get; private set; } = held;
+
+        public long Committed { get; private set; } = held;
+
+        private bool Superseded => !store.openAppenders.TryGetValue(path, out var current) || current != generation;
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+        {
+            if (Superseded)
+            {
+                throw MediaStoreErrors.AppendInProgress(objectKey);
+            }
+
+            await data.WriteAsync(bytes, cancellationToken);
+            Position += bytes.Length;
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if ((Position == Committed && marker is not null) || Superseded)
+            {
+                return Task.CompletedTask;
+            }
+
+            // Data first, then the length that claims it: a crash between the two only under-reports.
+            data.Flush(flushToDisk: true);
+            marker ??= new FileStream(MarkerPath(path), new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.Write,
+                Share = FileShare.Read | FileShare.Delete,
+                BufferSize = 0,
+            });
+            BinaryPrimitives.WriteInt64LittleEndian(markerBytes, Position);
+            marker.Position = 0;
+            marker.Write(markerBytes);
+            marker.Flush(flushToDisk: true);
+            Committed = Position;
+            return Task.CompletedTask;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await data.DisposeAsync();
+                if (marker is not null)
+                {
+                    await marker.DisposeAsync();
+                }
+            }
+            finally
+            {
+                store.openAppenders.TryRemove(KeyValuePair.Create(path, generation));
+            }
         }
     }
 
@@ -159,6 +286,7 @@ public sealed class FileSystemMediaStore : IMediaStore
         await gate.WaitAsync(cancellationToken);
         try
         {
+            File.Delete(MarkerPath(path));
             if (File.Exists(path))
             {
                 File.Delete(path);

@@ -13,7 +13,11 @@ namespace MediaMesh.MediaStore;
 /// </remarks>
 public interface IMediaStore
 {
-    /// <summary>How many bytes the store holds for the object; 0 if it does not exist.</summary>
+    /// <summary>
+    /// How many bytes the store holds for the object; 0 if it does not exist. Only bytes committed to
+    /// stable storage count (see <see cref="IMediaAppender.CommitAsync"/>): after a crash this is never
+    /// more than what survived, so a resumed upload starts from there.
+    /// </summary>
     Task<long> GetHeldBytesAsync(string objectKey, CancellationToken cancellationToken);
 
     /// <summary>
@@ -29,6 +33,15 @@ public interface IMediaStore
     /// names the held offset to resume from). FAILED_PRECONDITION.
     /// </exception>
     Task<long> AppendAsync(string objectKey, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the object for a run of appends starting at <paramref name="offset"/>, which must equal the
+    /// bytes held. Bytes written count as held only once committed; anything written past the last
+    /// commit (a crash in between) is dropped when the object is opened again. The newest appender of an
+    /// object owns it: an older one still open (a stalled upload) has its writes refused (FAILED_PRECONDITION,
+    /// UPLOAD_IN_PROGRESS) and its commits ignored.
+    /// </summary>
+    Task<IMediaAppender> OpenAppenderAsync(string objectKey, long offset, CancellationToken cancellationToken);
 
     /// <summary>
     /// Opens the object for reading, positioned at <paramref name="offset"/> (0 ≤ offset ≤ length;
@@ -48,4 +61,20 @@ public interface IMediaStore
 
     /// <summary>Deletes the object; deleting a missing object is not an error.</summary>
     Task DeleteAsync(string objectKey, CancellationToken cancellationToken);
+}
+
+/// <summary>An open run of appends to one object (<see cref="IMediaStore.OpenAppenderAsync"/>).</summary>
+public interface IMediaAppender : IAsyncDisposable
+{
+    /// <summary>Bytes written so far, the object's offset for the next write.</summary>
+    long Position { get; }
+
+    /// <summary>Bytes on stable storage and reported as held.</summary>
+    long Committed { get; }
+
+    /// <summary>Writes <paramref name="data"/> at <see cref="Position"/>; not held until committed. The buffer is not kept.</summary>
+    ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Flushes the written bytes to stable storage (fsync), then records them as held.</summary>
+    Task CommitAsync(CancellationToken cancellationToken);
 }

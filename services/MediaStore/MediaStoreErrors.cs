@@ -12,4 +12,8 @@ public static class MediaStoreErrors
     public static PreconditionFailedException OffsetMismatch(string objectKey, long offset, long heldBytes) =>
         new($"The upload starts at offset {offset} but the server holds {heldBytes} bytes; resume from offset {heldBytes}.",
             UploadOffsetViolation, objectKey);
+
+    /// <summary>FAILED_PRECONDITION: a newer run of appends to the object took it over.</summary>
+    public static PreconditionFailedException AppendInProgress(string objectKey) =>
+        new("Another upload is writing this object; resume from the offset the server reports once it ends.", "UPLOAD_IN_PROGRESS", objectKey);
 }

@@ -18,6 +18,12 @@ public sealed class MediaStoreOptions
     /// <summary>Largest data chunk one upload message may carry. Default 1 MiB.</summary>
     public int MaxUploadChunkBytes { get; set; } = MiB;
 
+    /// <summary>
+    /// An upload commits its bytes (fsync, then counts them as held) every this many bytes and when its
+    /// stream ends. After a crash of the service the client re-sends at most this much. Default 32 MiB.
+    /// </summary>
+    public int CommitEveryBytes { get; set; } = 32 * MiB;
+
     /// <summary>Download chunk size when the caller asks for 0. Default 256 KiB.</summary>
     public int DefaultDownloadChunkBytes { get; set; } = 256 * KiB;
 
@@ -40,6 +46,11 @@ public sealed class MediaStoreOptions
         if (MaxUploadChunkBytes <= 0 || MaxUploadChunkBytes > 16 * MiB)
         {
             return $"{SectionName}:MaxUploadChunkBytes must be between 1 and {16 * MiB}.";
+        }
+
+        if (CommitEveryBytes <= 0)
+        {
+            return $"{SectionName}:CommitEveryBytes must be positive.";
         }
 
         if (MaxDownloadChunkBytes <= 0 || MaxDownloadChunkBytes > 16 * MiB)

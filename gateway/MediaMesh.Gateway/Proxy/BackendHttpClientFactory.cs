@@ -19,5 +19,7 @@ public sealed class BackendHttpClientFactory(IOptions<GatewayOptions> options) :
         handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
         handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests;
         handler.EnableMultipleHttp2Connections = true;
+        // Media uploads stream 1 MiB messages: a window of several messages keeps the link busy on a fast network.
+        handler.InitialHttp2StreamWindowSize = 8 * 1024 * 1024;
     }
 }
