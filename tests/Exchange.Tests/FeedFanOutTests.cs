@@ -268,14 +268,18 @@ public sealed class FeedFanOutTests(ExchangeFixture f)
     {
         await using var reader = new ExchangeHost(f.Organization, f.Initiative);
         reader.WithSetting("MediaMesh:Exchange:FeedPollInterval", "00:00:00.300")
-            .WithSetting("MediaMesh:Exchange:FeedHeartbeatInterval", "01:00:00");
+            .WithSetting("MediaMesh:Exchange:FeedHeartbeatInterval", "00:00:00.200");
         var subject = ExchangeFixture.UniqueSubject();
         using var timeout = new CancellationTokenSource(Patience);
         var calls = Enumerable.Range(0, 20).Select(_ => reader.Catalogue(f.India).SubscribeFeed(
             new V1.SubscribeFeedRequest { Filter = new V1.FeedFilter { Subjects = { subject } } }, cancellationToken: timeout.Token)).ToArray();
         try
         {
-            // The feeds run (the reader host has started and the subscriptions are in) before the other instance writes.
+            // The feeds run (each has fixed its cursor and sent a heartbeat) before anything is published:
+            // an offer published before a subscription's cursor is fixed is, rightly, not part of its feed.
+            await RunningAsync(calls, timeout.Token);
+
+            // The reader host's own feeds deliver before the other instance writes.
             var marker = await ExchangeFixture.PublishAsync(reader, f.Kenya, ExchangeFixture.NewOffer(subject));
             await Task.WhenAll(calls.Select(async call => Assert.Equal(marker.Id, Assert.Single(await ReadAsync(call, e => e.Count == 1, timeout.Token)).Offer.Id)));
 
