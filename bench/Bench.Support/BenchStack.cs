@@ -24,6 +24,17 @@ public sealed record BenchStackOptions
 
     /// <summary>Which services to start (the gateway needs all three for its health checks to pass).</summary>
     public IReadOnlyList<string> Services { get; init; } = ["organization", "initiative", "exchange"];
+
+    /// <summary>
+    /// Instances of every service (all behind the gateway, on one database): replica 1 is "organization"
+    /// on base+1, replica N is "organization-N" on base+10×(N−1)+1. More than one wants PostgreSQL.
+    /// </summary>
+    public int Replicas { get; init; } = 1;
+
+    /// <summary>Run the services on this server (a database per service, named DatabasePrefix_service) instead of SQLite.</summary>
+    public LocalPostgres? Postgres { get; init; }
+
+    public string DatabasePrefix { get; init; } = "mediamesh";
 }
 
 /// <summary>
@@ -63,14 +74,37 @@ public sealed class BenchStack : IAsyncDisposable
     /// <summary>An issuer's private key (PKCS#8, base64), for a benchmark that signs internal tokens as that issuer (calls straight to a service).</summary>
     public string PrivateKeyOf(string issuer) => _keys[issuer].Private;
 
-    public static int PortOf(BenchStackOptions options, string process) => process switch
+    public static int PortOf(BenchStackOptions options, string process)
     {
-        "gateway" => options.BasePort,
-        "organization" => options.BasePort + 1,
-        "initiative" => options.BasePort + 2,
-        "exchange" => options.BasePort + 3,
-        _ => throw new ArgumentException($"unknown process {process}", nameof(process)),
-    };
+        var (service, replica) = SplitReplica(process);
+        var offset = service switch
+        {
+            "gateway" => 0,
+            "organization" => 1,
+            "initiative" => 2,
+            "exchange" => 3,
+            _ => throw new ArgumentException($"unknown process {process}", nameof(process)),
+        };
+        return options.BasePort + offset + (10 * (replica - 1));
+    }
+
+    /// <summary>"exchange-2" is replica 2 of exchange; "exchange" is replica 1.</summary>
+    public static (string Service, int Replica) SplitReplica(string process)
+    {
+        var dash = process.LastIndexOf('-');
+        return dash > 0 && int.TryParse(process[(dash + 1)..], out var replica) ? (process[..dash], replica) : (process, 1);
+    }
+
+    /// <summary>The process name of replica <paramref name="replica"/> of a service.</summary>
+    public static string ReplicaName(string service, int replica) => replica == 1 ? service : $"{service}-{replica}";
+
+    /// <summary>Every service process of this stack, replicas included, in start order.</summary>
+    public IEnumerable<string> ServiceProcesses() =>
+        _options.Services.SelectMany(service => Enumerable.Range(1, _options.Replicas).Select(replica => ReplicaName(service, replica)));
+
+    /// <summary>The connection string a service runs on (PostgreSQL), or null on SQLite.</summary>
+    public string? ConnectionStringOf(string service) =>
+        _options.Postgres?.ConnectionString($"{_options.DatabasePrefix}_{SplitReplica(service).Service}");
 
     public int PortOf(string process) => PortOf(_options, process);
 
@@ -91,7 +125,7 @@ public sealed class BenchStack : IAsyncDisposable
     /// <summary>The built assembly of a process, e.g. services/Organization/bin/Release/net10.0/MediaMesh.Organization.dll.</summary>
     public static string AssemblyOf(string process, string configuration = "Release")
     {
-        var (folder, name) = process switch
+        var (folder, name) = SplitReplica(process).Service switch
         {
             "gateway" => ("gateway/MediaMesh.Gateway", "MediaMesh.Gateway"),
             "organization" => ("services/Organization", "MediaMesh.Organization"),
@@ -113,7 +147,15 @@ public sealed class BenchStack : IAsyncDisposable
         var stack = Create(options);
         try
         {
-            foreach (var service in options.Services)
+            if (options.Postgres is { } postgres)
+            {
+                foreach (var service in options.Services)
+                {
+                    await postgres.CreateDatabaseAsync($"{options.DatabasePrefix}_{service}");
+                }
+            }
+
+            foreach (var service in stack.ServiceProcesses())
             {
                 await stack.StartProcessAsync(service);
             }
@@ -161,19 +203,29 @@ public sealed class BenchStack : IAsyncDisposable
 
         var organization = $"http://127.0.0.1:{PortOf("organization")}";
         var initiative = $"http://127.0.0.1:{PortOf("initiative")}";
-        var exchange = $"http://127.0.0.1:{PortOf("exchange")}";
         if (process == "gateway")
         {
             env["ASPNETCORE_HTTP_PORTS"] = string.Empty;
             env["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{GatewayPort}";
             env["Kestrel__Endpoints__Web__Url"] = $"http://127.0.0.1:{GatewayWebPort}";
             env["MediaMesh__Services__organization__Address"] = organization;
-            env["ReverseProxy__Clusters__organization__Destinations__organization-1__Address"] = organization;
-            env["ReverseProxy__Clusters__initiative__Destinations__initiative-1__Address"] = initiative;
-            env["ReverseProxy__Clusters__exchange__Destinations__exchange-1__Address"] = exchange;
+            foreach (var service in (string[])["organization", "initiative", "exchange"])
+            {
+                for (var replica = 1; replica <= _options.Replicas; replica++)
+                {
+                    env[$"ReverseProxy__Clusters__{service}__Destinations__{service}-{replica}__Address"] =
+                        $"http://127.0.0.1:{PortOf(ReplicaName(service, replica))}";
+                }
+            }
         }
         else
         {
+            if (ConnectionStringOf(process) is { } connectionString)
+            {
+                env["MediaMesh__Database__Provider"] = "Postgres";
+                env[$"ConnectionStrings__{SplitReplica(process).Service}"] = connectionString;
+            }
+
             env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{PortOf(process)}";
             env["MediaMesh__Services__organization__Address"] = organization;
             env["MediaMesh__Services__initiative__Address"] = initiative;
@@ -185,7 +237,8 @@ public sealed class BenchStack : IAsyncDisposable
             env[key] = value;
         }
 
-        if (_options.ProcessEnvironment.TryGetValue(process, out var extra))
+        if (_options.ProcessEnvironment.TryGetValue(process, out var extra)
+            || _options.ProcessEnvironment.TryGetValue(SplitReplica(process).Service, out extra))
         {
             foreach (var (key, value) in extra)
             {
@@ -223,6 +276,32 @@ public sealed class BenchStack : IAsyncDisposable
         }
 
         return await StartProcessAsync(process);
+    }
+
+    /// <summary>Kills one process (SIGKILL, as a crash would) and leaves it down.</summary>
+    public async Task KillAsync(string process)
+    {
+        if (_processes.Remove(process, out var running))
+        {
+            await running.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Stops one process as an orchestrator does (SIGTERM), waits up to <paramref name="grace"/> for it to
+    /// exit by itself, then kills it. Returns its exit code, or null when it had to be killed.
+    /// </summary>
+    public async Task<int?> StopAsync(string process, TimeSpan grace)
+    {
+        if (!_processes.Remove(process, out var running))
+        {
+            return null;
+        }
+
+        await using (running)
+        {
+            return await running.TerminateAsync(grace);
+        }
     }
 
     /// <summary>Runs the organization service's bootstrap command on this stack's data and returns the coordinator API key.</summary>

@@ -91,6 +91,33 @@ public sealed class PinnedProcess : IAsyncDisposable
         throw new TimeoutException($"nothing listened on {port} within {timeout}:\n{Output}");
     }
 
+    /// <summary>Sends SIGTERM and waits up to <paramref name="grace"/>: the exit code, or null when it had to be killed.</summary>
+    public async Task<int?> TerminateAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+        {
+            return _process.ExitCode;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) ?? throw new InvalidOperationException("could not run kill"))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            return null;
+        }
+    }
+
     public TimeSpan CpuTime() => ProcessMeter.CpuTime(ProcessMeter.WithDescendants(_process.Id));
 
     public async ValueTask DisposeAsync()

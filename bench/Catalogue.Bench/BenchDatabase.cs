@@ -1,7 +1,5 @@
 using System.Data.Common;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using MediaMesh.Bench.Support;
 using MediaMesh.Exchange.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -150,22 +148,21 @@ internal sealed class SqliteBenchDatabase : BenchDatabase
 /// </summary>
 internal sealed class PostgresBenchDatabase : BenchDatabase
 {
-    private const string Binaries = "/usr/lib/postgresql/15/bin";
     private const string DatabaseName = "catalogue_bench";
     private readonly BenchOptions _options;
     private readonly string _folder;
-    private readonly string? _localData;
+    private readonly LocalPostgres? _local;
     private readonly string _serverConnectionString;
     private readonly string _connectionString;
 
-    private PostgresBenchDatabase(BenchOptions options, string folder, string? localData, string serverConnectionString, string version)
+    private PostgresBenchDatabase(BenchOptions options, string folder, LocalPostgres? local, string serverConnectionString, string version)
     {
         _options = options;
         _folder = folder;
-        _localData = localData;
+        _local = local;
         _serverConnectionString = serverConnectionString;
         _connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = DatabaseName, MaxPoolSize = 10 }.ToString();
-        Description = $"PostgreSQL {version}" + (localData is null ? " (server from --postgres)" : " (local server started by the benchmark, default settings)");
+        Description = $"PostgreSQL {version}" + (local is null ? " (server from --postgres)" : " (local server started by the benchmark, default settings)");
     }
 
     public override string MarkerPath => Path.Combine(_folder, "seeded.txt");
@@ -176,17 +173,17 @@ internal sealed class PostgresBenchDatabase : BenchDatabase
     {
         var folder = RunFolder(options, "postgres");
         Directory.CreateDirectory(folder);
-        string? data = null;
+        LocalPostgres? local = null;
         var server = options.Postgres;
         if (server is null)
         {
-            data = Path.Combine(folder, "data");
-            server = await StartLocalAsync(folder, data);
+            local = await LocalPostgres.StartAsync(folder, "-c fsync=off -c synchronous_commit=off");
+            server = local.ConnectionString();
         }
 
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();
-        return new PostgresBenchDatabase(options, folder, data, server, connection.PostgreSqlVersion.ToString());
+        return new PostgresBenchDatabase(options, folder, local, server, connection.PostgreSqlVersion.ToString());
     }
 
     private DbContextOptions<PostgresExchangeDbContext>? _contextOptions;
@@ -240,7 +237,7 @@ internal sealed class PostgresBenchDatabase : BenchDatabase
     public override async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        if (!_options.Reuse && _localData is null)
+        if (!_options.Reuse && _local is null)
         {
             await using var connection = new NpgsqlConnection(_serverConnectionString);
             await connection.OpenAsync();
@@ -248,62 +245,14 @@ internal sealed class PostgresBenchDatabase : BenchDatabase
             await drop.ExecuteNonQueryAsync();
         }
 
-        if (_localData is not null)
+        if (_local is not null)
         {
-            await RunAsync("pg_ctl", "-D", _localData, "-m", "fast", "-w", "stop");
+            await _local.DisposeAsync();
         }
 
         if (!_options.Reuse)
         {
             Directory.Delete(_folder, recursive: true);
-        }
-    }
-
-    private static async Task<string> StartLocalAsync(string folder, string data)
-    {
-        if (!Directory.Exists(Binaries))
-        {
-            throw new InvalidOperationException($"No PostgreSQL 15 in {Binaries}; pass --postgres CONNECTION instead.");
-        }
-
-        if (Environment.UserName == "root")
-        {
-            await RunAsync("/usr/bin/chown", "postgres", folder);
-        }
-
-        if (!File.Exists(Path.Combine(data, "PG_VERSION")))
-        {
-            await RunAsync("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
-        }
-
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        await RunAsync("pg_ctl", "-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-o",
-            $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off", "start");
-        return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=30;Command Timeout=600";
-    }
-
-    /// <summary>Runs a PostgreSQL tool (as the postgres user when this process is root).</summary>
-    private static async Task RunAsync(string tool, params string[] args)
-    {
-        var path = tool.StartsWith('/') ? tool : Path.Combine(Binaries, tool);
-        var start = Environment.UserName == "root" && !tool.StartsWith('/')
-            ? new ProcessStartInfo("/usr/sbin/runuser", ["-u", "postgres", "--", path, .. args])
-            : new ProcessStartInfo(path, args);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {path}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{path} {string.Join(' ', args)} failed ({process.ExitCode}): {await output}{await error}");
         }
     }
 }
