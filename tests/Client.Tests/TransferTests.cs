@@ -147,7 +147,7 @@ public sealed class TransferTests(ClientMesh mesh)
         // The default options: one refusal must not count as a reason to give up, and the back-off is the server's.
         var rendition = await owner.UploadFileAsync(draft.Id, path, new RenditionDeclaration(RenditionKind.BroadcastMaster, "video/mp4"), progress);
 
-        Assert.Equal(1, lease.Refused);
+        Assert.Equal(2, lease.Calls); // refused once, resumed once
         Assert.Equal(RenditionState.Complete, rendition.State);
         Assert.Equal(Offers.Sha256(path), rendition.Sha256);
         Assert.Contains(progress.Reports, p => p.Phase == TransferPhase.Resuming);
@@ -161,13 +161,14 @@ public sealed class TransferTests(ClientMesh mesh)
     /// </summary>
     private sealed class LeaseHeldHandler(TimeSpan retryAfter) : DelegatingHandler(new SocketsHttpHandler())
     {
-        private int _refused;
+        private int _calls;
 
-        public int Refused => Volatile.Read(ref _refused);
+        /// <summary>Upload streams seen: the refused one, then the ones passed on.</summary>
+        public int Calls => Volatile.Read(ref _calls);
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (request.RequestUri?.AbsolutePath.EndsWith("/UploadRendition", StringComparison.Ordinal) != true || Interlocked.Increment(ref _refused) > 1)
+            if (request.RequestUri?.AbsolutePath.EndsWith("/UploadRendition", StringComparison.Ordinal) != true || Interlocked.Increment(ref _calls) > 1)
             {
                 return await base.SendAsync(request, cancellationToken);
             }
