@@ -28,6 +28,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry(serviceName);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServiceInstance>();
         return builder;
     }
 

@@ -1,3 +1,8 @@
+using System.Diagnostics;
+using System.Net;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
 using MediaMesh.Client.Transfers;
 using MediaMesh.Contracts.Exchange.V1;
 
@@ -124,6 +129,67 @@ public sealed class TransferTests(ClientMesh mesh)
         Assert.Equal(RenditionState.Complete, rendition.State);
         Assert.Equal(offer.Renditions[0].Id, rendition.Id);
         Directory.Delete(folder, true);
+    }
+
+    [Fact]
+    public async Task A_resume_refused_while_another_stream_holds_the_lease_waits_the_time_the_server_gives_and_completes()
+    {
+        var member = await mesh.NewMemberAsync();
+        var wait = TimeSpan.FromMilliseconds(1500);
+        var lease = new LeaseHeldHandler(wait);
+        using var owner = mesh.Client(member.ApiKey, lease);
+        var draft = await Offers.DraftAsync(owner, Offers.Slug());
+        var folder = Offers.TempFolder();
+        var path = Offers.WriteFile(folder, "master.mp4", (2 * MiB) + 99, seed: 13);
+        var progress = new Recorder();
+        var clock = Stopwatch.StartNew();
+
+        // The default options: one refusal must not count as a reason to give up, and the back-off is the server's.
+        var rendition = await owner.UploadFileAsync(draft.Id, path, new RenditionDeclaration(RenditionKind.BroadcastMaster, "video/mp4"), progress);
+
+        Assert.Equal(2, lease.Calls); // refused once, resumed once
+        Assert.Equal(RenditionState.Complete, rendition.State);
+        Assert.Equal(Offers.Sha256(path), rendition.Sha256);
+        Assert.Contains(progress.Reports, p => p.Phase == TransferPhase.Resuming);
+        Assert.True(clock.Elapsed >= wait, $"resumed after {clock.Elapsed}, before the {wait} the server asked for");
+        Directory.Delete(folder, true);
+    }
+
+    /// <summary>
+    /// Answers the first upload stream as the exchange does while another stream holds the rendition's lease:
+    /// FAILED_PRECONDITION (UPLOAD_IN_PROGRESS) with RetryInfo, as a trailers-only response; then passes calls on.
+    /// </summary>
+    private sealed class LeaseHeldHandler(TimeSpan retryAfter) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _calls;
+
+        /// <summary>Upload streams seen: the refused one, then the ones passed on.</summary>
+        public int Calls => Volatile.Read(ref _calls);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri?.AbsolutePath.EndsWith("/UploadRendition", StringComparison.Ordinal) != true || Interlocked.Increment(ref _calls) > 1)
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+
+            var status = new Google.Rpc.Status
+            {
+                Code = (int)Code.FailedPrecondition,
+                Message = "Another upload of this rendition is in progress.",
+                Details =
+                {
+                    Any.Pack(new PreconditionFailure { Violations = { new PreconditionFailure.Types.Violation { Type = "UPLOAD_IN_PROGRESS" } } }),
+                    Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }),
+                },
+            };
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Version = HttpVersion.Version20, RequestMessage = request, Content = new ByteArrayContent([]) };
+            response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+            response.Headers.Add("grpc-status", ((int)Code.FailedPrecondition).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            response.Headers.Add("grpc-message", "Another upload of this rendition is in progress.");
+            response.Headers.Add("grpc-status-details-bin", Convert.ToBase64String(status.ToByteArray()));
+            return response;
+        }
     }
 
     private async Task<(string RenditionId, string Source, string Folder)> UploadedAsync(int size)

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Google.Rpc;
 using Grpc.Core;
 using MediaMesh.TestSupport;
 using V1 = MediaMesh.Contracts.Exchange.V1;
@@ -20,6 +21,25 @@ public sealed class UploadConcurrencyTests(ExchangeFixture f)
 
     private ExchangeHost NewHost() =>
         (ExchangeHost)new ExchangeHost(f.Organization, f.Initiative).WithSetting("MediaMesh:Exchange:UploadLease", Lease.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A host that is replica <paramref name="replica"/>, with a lease far longer than the test: only knowing its holder frees it early.</summary>
+    private ExchangeHost ReplicaHost(string replica, ExchangeHost? sharingWith = null)
+    {
+        var host = (ExchangeHost)new ExchangeHost(f.Organization, f.Initiative)
+            .WithSetting("MediaMesh:Exchange:UploadLease", "00:01:00")
+            .WithSetting("MediaMesh:Instance:Name", replica);
+        if (sharingWith is not null)
+        {
+            // One database and media folder, as replicas share a store in production.
+            host.WithSetting("MediaMesh:DataDirectory", sharingWith.DataDirectory);
+            if (sharingWith.PostgresConnectionString is { } database)
+            {
+                host.UsePostgres(database);
+            }
+        }
+
+        return host;
+    }
 
     private async Task<string> DeclareAsync(ExchangeHost host)
     {
@@ -242,5 +262,37 @@ public sealed class UploadConcurrencyTests(ExchangeFixture f)
         {
             await TestPostgres.DropDatabaseAsync(database);
         }
+    }
+
+    [Fact]
+    public async Task A_restarted_replica_takes_over_its_dead_predecessors_lease_at_once_and_another_replica_is_told_when_to_retry()
+    {
+        // Process one of replica "exchange-a" holds the lease mid-upload and is never heard from again (as after kill -9:
+        // its stream stays open here, so as far as the database knows the lease is held and renewed).
+        await using var killed = ReplicaHost("exchange-a");
+        var id = await DeclareAsync(killed);
+        using var cut = await Upload.StartAsync(killed.Media(f.Kenya), id, 0);
+        await cut.SendAsync(2);
+        await WaitForHeldAsync(killed, id, 2 * Chunk);
+
+        // Another replica cannot know whether that process is alive: refused, told when the lease runs out.
+        await using var other = ReplicaHost("exchange-b", killed);
+        using (var early = await Upload.StartAsync(other.Media(f.Kenya), id, 2 * Chunk))
+        {
+            var refused = await RefusedAsync(early);
+            Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+            Assert.Equal("UPLOAD_IN_PROGRESS", Assert.Single(refused.GetRpcStatus()!.GetDetail<PreconditionFailure>()!.Violations).Type);
+            var retry = refused.GetRpcStatus()!.GetDetail<RetryInfo>()?.RetryDelay?.ToTimeSpan();
+            Assert.NotNull(retry);
+            Assert.InRange(retry.Value, TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(61));
+        }
+
+        // The same replica started again is the predecessor's only successor: it takes the lease over at once.
+        await using var restarted = ReplicaHost("exchange-a", killed);
+        using var resumed = await Upload.StartAsync(restarted.Media(f.Kenya), id, 2 * Chunk);
+        Assert.True(await resumed.SendAsync());
+        var done = await resumed.FinishAsync();
+        Assert.Equal(V1.RenditionState.Complete, done.State);
+        Assert.Equal(Size, done.ReceivedBytes);
     }
 }

@@ -12,7 +12,8 @@ namespace MediaMesh.Client.Transfers;
 /// <see cref="TransferOptions.MaxAttemptsWithoutProgress"/> attempts in a row that moved nothing.
 /// Memory stays at one chunk whatever the file size. A rendition of the same offer with the same
 /// size and SHA-256 that is still UPLOADING is resumed rather than declared again, so a re-run after
-/// the process died continues where it stopped.
+/// the process died continues where it stopped. A resume refused because another stream still holds the
+/// rendition's lease waits for the time the server gives (RetryInfo) and tries again.
 /// </summary>
 public sealed class RenditionUploader(MediaMeshClient client, TransferOptions? options = null, TimeProvider? clock = null)
 {
@@ -104,7 +105,7 @@ public sealed class RenditionUploader(MediaMeshClient client, TransferOptions? o
                 }
             }
             catch (Exception e) when (e is not MediaMeshException { StatusCode: StatusCode.DataLoss }
-                && (TransientFailure.Is(e, cancellationToken) || IsOffsetRace(e)))
+                && (TransientFailure.Is(e, cancellationToken) || IsOffsetRace(e) || IsLeaseHeld(e)))
             {
                 failuresWithoutProgress++;
                 if (failuresWithoutProgress >= _options.MaxAttemptsWithoutProgress)
@@ -167,6 +168,15 @@ public sealed class RenditionUploader(MediaMeshClient client, TransferOptions? o
     private static bool IsOffsetRace(Exception e) =>
         e is MediaMeshException { StatusCode: StatusCode.FailedPrecondition } refused
         && refused.PreconditionViolations.Any(v => v.Type == "UPLOAD_OFFSET");
+
+    /// <summary>
+    /// Another stream still holds the rendition's upload lease (UPLOAD_IN_PROGRESS): typically this client's own
+    /// broken attempt, which the server has not yet seen end, or one cut by a replica that died. The refusal's
+    /// RetryInfo says when the lease runs out; the resume waits that long and tries again.
+    /// </summary>
+    private static bool IsLeaseHeld(Exception e) =>
+        e is MediaMeshException { StatusCode: StatusCode.FailedPrecondition } refused
+        && refused.PreconditionViolations.Any(v => v.Type == "UPLOAD_IN_PROGRESS");
 
     /// <summary>Reads the file once to compute its SHA-256 (lower-case hex), reporting progress.</summary>
     public async Task<string> HashAsync(string path, long size, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)

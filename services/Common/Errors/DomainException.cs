@@ -35,12 +35,16 @@ public sealed class AlreadyExistsException(string message) : DomainException(mes
 public sealed class EtagMismatchException(string resourceType, string id)
     : DomainException($"{resourceType} '{id}' was changed by someone else; read it again and retry with the new etag.");
 
-/// <summary>The resource is not in a state that allows the operation: FAILED_PRECONDITION.</summary>
-public sealed class PreconditionFailedException(string message, string violationType = "STATE", string subject = "")
+/// <summary>
+/// The resource is not in a state that allows the operation: FAILED_PRECONDITION. <see cref="RetryAfter"/>,
+/// when the state is known to change by itself (a lease that runs out), tells the caller when trying again can succeed.
+/// </summary>
+public sealed class PreconditionFailedException(string message, string violationType = "STATE", string subject = "", TimeSpan? retryAfter = null)
     : DomainException(message)
 {
     public string ViolationType { get; } = violationType;
     public string Subject { get; } = subject;
+    public TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
 /// <summary>The caller is known but may not do this: PERMISSION_DENIED.</summary>

@@ -3,6 +3,7 @@ using MediaMesh.Common.Errors;
 using MediaMesh.Exchange.Domain;
 using MediaMesh.Exchange.Persistence;
 using MediaMesh.MediaStore;
+using MediaMesh.ServiceDefaults;
 using MediaMesh.ServiceDefaults.Audit;
 using MediaMesh.ServiceDefaults.Identity;
 using MediaMesh.ServiceDefaults.LongCalls;
@@ -19,7 +20,8 @@ namespace MediaMesh.Exchange.Application;
 /// deletions are audited with their change; every authorised download start is audited on its own.
 /// </summary>
 public sealed class MediaLibrary(
-    ExchangeDbContext db, TimeProvider clock, IMediaStore store, ChunkedUpload upload, ChunkedDownload download, CallerStandings standings, IOptions<ExchangeOptions> options)
+    ExchangeDbContext db, TimeProvider clock, IMediaStore store, ChunkedUpload upload, ChunkedDownload download, CallerStandings standings, IOptions<ExchangeOptions> options,
+    ServiceInstance instance)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -72,7 +74,7 @@ public sealed class MediaLibrary(
             throw new PreconditionFailedException($"Offer '{offer.Id}' was killed; no uploads are accepted.", "STATE", offer.Id);
         }
 
-        var lease = await UploadLease.TakeAsync(db, id, options.Value.UploadLease, clock, ct);
+        var lease = await UploadLease.TakeAsync(db, id, options.Value.UploadLease, clock, instance, ct);
         try
         {
             // Read again under the lease: an upload that held it before may have changed the row.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using MediaMesh.Common.Errors;
 using MediaMesh.Exchange.Persistence;
+using MediaMesh.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediaMesh.Exchange.Application;
@@ -15,6 +16,14 @@ namespace MediaMesh.Exchange.Application;
 /// FAILED_PRECONDITION ("UPLOAD_IN_PROGRESS") and touches nothing.
 /// </summary>
 /// <remarks>
+/// <para>A lease names its holder: its token is <c>replica/incarnation/upload</c> (<see cref="ServiceInstance"/>).
+/// When a replica's process dies (kill -9, out of memory, a crashed container) in the middle of an upload,
+/// its lease would block the member's resume until it ran out. The restarted process of the same replica
+/// knows that lease's holder is gone — one process at a time is a given replica, and it is now that
+/// process — so it takes such a lease over at once. A lease of any other replica is never taken early,
+/// since this replica cannot tell whether that one is alive; the refusal then says (RetryInfo) when it
+/// runs out. Taking a predecessor's lease over is as safe as taking a stalled one: the store's newest
+/// appender owns the object, and the old holder, were it alive, would find its lease gone and stop.</para>
 /// The lease is renewed every third of its duration (checked as each chunk arrives), so a holder that
 /// still writes always has at least two thirds of the duration left: nobody can take over in between.
 /// Times come from each replica's clock; replicas' clocks must agree to well within the duration.
@@ -42,22 +51,31 @@ public sealed class UploadLease
 
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>Takes the lease of <paramref name="renditionId"/>; FAILED_PRECONDITION if another upload holds it.</summary>
-    public static async Task<UploadLease> TakeAsync(ExchangeDbContext db, string renditionId, TimeSpan duration, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// Takes the lease of <paramref name="renditionId"/> if nobody holds it, its holder's lease ran out, or its
+    /// holder was an earlier process of this replica; FAILED_PRECONDITION (with when to retry) otherwise.
+    /// </summary>
+    public static async Task<UploadLease> TakeAsync(ExchangeDbContext db, string renditionId, TimeSpan duration, TimeProvider clock,
+        ServiceInstance instance, CancellationToken ct)
     {
-        var token = Guid.NewGuid().ToString("N");
+        var replica = instance.Name + "/";
+        var current = replica + instance.Incarnation + "/";
+        var token = current + Guid.NewGuid().ToString("N");
         var now = clock.GetUtcNow().UtcDateTime;
         var until = now + duration;
         var taken = await db.Renditions
-            .Where(r => r.Id == renditionId && (r.UploadLeaseToken == null || r.UploadLeaseExpireTime == null || r.UploadLeaseExpireTime <= now))
+            .Where(r => r.Id == renditionId && (r.UploadLeaseToken == null || r.UploadLeaseExpireTime == null || r.UploadLeaseExpireTime <= now
+                || (r.UploadLeaseToken.StartsWith(replica) && !r.UploadLeaseToken.StartsWith(current))))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.UploadLeaseToken, token).SetProperty(r => r.UploadLeaseExpireTime, until), ct);
         if (taken == 0)
         {
             var held = await db.Renditions.AsNoTracking().Where(r => r.Id == renditionId).Select(r => r.UploadLeaseExpireTime).SingleOrDefaultAsync(ct);
             var retry = held is { } end ? end.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "a moment";
+            // Not before the lease can have run out, and never a busy loop.
+            var wait = held is { } expiry && expiry > now ? expiry - now : TimeSpan.Zero;
             throw new PreconditionFailedException(
                 $"Another upload of rendition '{renditionId}' is in progress; retry after {retry} (if that upload stalled, its lease ends then).",
-                "UPLOAD_IN_PROGRESS", renditionId);
+                "UPLOAD_IN_PROGRESS", renditionId, wait + TimeSpan.FromMilliseconds(250));
         }
 
         return new UploadLease(db, renditionId, token, duration, clock);

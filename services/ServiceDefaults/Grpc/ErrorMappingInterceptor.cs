@@ -130,7 +130,13 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                     Subject = precondition.Subject,
                     Description = precondition.Message,
                 });
-                return WithDetail(Code.FailedPrecondition, precondition.Message, failure);
+                var refused = WithDetail(Code.FailedPrecondition, precondition.Message, failure);
+                if (precondition.RetryAfter is { } retryAfter)
+                {
+                    refused.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }));
+                }
+
+                return refused;
             case PermissionDeniedException denied:
                 return new Status { Code = (int)Code.PermissionDenied, Message = denied.Message };
             case UnauthenticatedException unauthenticated:

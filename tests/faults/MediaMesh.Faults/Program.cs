@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using MediaMesh.Bench.Support;
 using MediaMesh.Faults;
+using MediaMesh.Faults.Kills;
 
 // tests/faults/run.sh [--ci] [--seed N] [--out PATH] [part ...]: every part, or the named ones, one after another.
 FaultPart[] all =
 [
+    new KillPart(),
 ];
 
 var ci = false;
