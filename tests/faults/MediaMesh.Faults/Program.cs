@@ -6,6 +6,7 @@ using MediaMesh.Faults;
 // tests/faults/run.sh [--ci] [--seed N] [--out PATH] [part ...]: every part, or the named ones, one after another.
 FaultPart[] all =
 [
+    new MediaMesh.Faults.Overload.OverloadPart(),
 ];
 
 var ci = false;
