@@ -7,6 +7,11 @@ public sealed class GatewayOptions
 {
     public const string SectionName = "MediaMesh:Gateway";
 
+    /// <summary>Data annotations of the nested sections too (ValidateDataAnnotations checks only the top level).</summary>
+    public bool NestedSectionsAreValid() =>
+        new object[] { RateLimit, RefusalLimit, InFlight }.All(section =>
+            Validator.TryValidateObject(section, new ValidationContext(section), null, validateAllProperties: true));
+
     /// <summary>
     /// How long a resolved API key is trusted without asking the organization service again. This is
     /// also the bound on how long a revoked key (or a suspended organisation) keeps working.
@@ -39,6 +44,9 @@ public sealed class GatewayOptions
     [Required]
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    [Required]
+    public InFlightOptions InFlight { get; set; } = new();
+
     /// <summary>
     /// Token bucket per client address of authentication refusals (no key, unknown key). Once it is
     /// empty, calls from that address whose key is not already known to the gateway are refused with
@@ -63,4 +71,28 @@ public sealed class RateLimitOptions
 
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Limits on calls in flight through the gateway ("MediaMesh:Gateway:InFlight"): per organisation and in
+/// total, unary calls and streams (feed subscriptions, uploads, downloads) each with their own, so open
+/// streams never use up the unary budget. A call over a limit is refused at once (no queue) with
+/// RESOURCE_EXHAUSTED and a RetryInfo of <see cref="RetryAfter"/>.
+/// </summary>
+public sealed class InFlightOptions
+{
+    [Range(1, 100_000)]
+    public int PerOrganization { get; set; } = 8;
+
+    [Range(1, 100_000)]
+    public int Total { get; set; } = 16;
+
+    [Range(1, 100_000)]
+    public int StreamsPerOrganization { get; set; } = 20;
+
+    [Range(1, 1_000_000)]
+    public int StreamsTotal { get; set; } = 1_000;
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -28,6 +28,7 @@ public static class GatewayRegistration
         services.AddOptions<GatewayOptions>()
             .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(o => o.NestedSectionsAreValid(), "a MediaMesh:Gateway:RateLimit, RefusalLimit or InFlight setting is out of its range")
             .ValidateOnStart();
 
         // The gateway alone signs member tokens (with its own private key); it verifies none
@@ -47,6 +48,7 @@ public static class GatewayRegistration
         services.AddSingleton<Yarp.ReverseProxy.Health.IPassiveHealthCheckPolicy, GrpcAwarePassiveHealthPolicy>();
         services.AddSingleton<IForwarderHttpClientFactory, BackendHttpClientFactory>();
         services.AddOrganizationRateLimiting();
+        services.AddSingleton<InFlightLimiter>();
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<GatewayOptions>>((timeouts, gateway) =>
             timeouts.AddPolicy(UnaryTimeoutPolicy, new RequestTimeoutPolicy
@@ -101,6 +103,7 @@ public static class GatewayRegistration
         app.MapOpenApiDocument();
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(InFlightLimiting.InvokeAsync);
             proxy.Use(GrpcRequestBodyLimit.InvokeAsync);
             proxy.Use(ProxyErrorMiddleware.InvokeAsync);
             proxy.UseSessionAffinity();

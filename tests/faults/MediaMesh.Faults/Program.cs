@@ -3,11 +3,13 @@ using System.Globalization;
 using MediaMesh.Bench.Support;
 using MediaMesh.Faults;
 using MediaMesh.Faults.Kills;
+using MediaMesh.Faults.Overload;
 
 // tests/faults/run.sh [--ci] [--seed N] [--out PATH] [part ...]: every part, or the named ones, one after another.
 FaultPart[] all =
 [
     new KillPart(),
+    new OverloadPart(),
 ];
 
 var ci = false;
