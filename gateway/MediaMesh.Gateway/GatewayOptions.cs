@@ -82,10 +82,10 @@ public sealed class RateLimitOptions
 public sealed class InFlightOptions
 {
     [Range(1, 100_000)]
-    public int PerOrganization { get; set; } = 8;
+    public int PerOrganization { get; set; } = 32;
 
     [Range(1, 100_000)]
-    public int Total { get; set; } = 16;
+    public int Total { get; set; } = 64;
 
     [Range(1, 100_000)]
     public int StreamsPerOrganization { get; set; } = 20;
