@@ -78,6 +78,7 @@ public sealed class FileSystemMediaStore : IMediaStore
         var generation = Interlocked.Increment(ref appenderGenerations);
         openAppenders[path] = generation;
         FileStream? data = null;
+        FileStream? marker = null;
         try
         {
             var held = HeldBytes(path);
@@ -103,12 +104,62 @@ public sealed class FileSystemMediaStore : IMediaStore
             }
 
             data.Position = held;
-            return Task.FromResult<IMediaAppender>(new Appender(this, objectKey, path, data, held, generation));
+            marker = OpenMarker(path, held);
+            return Task.FromResult<IMediaAppender>(new Appender(this, objectKey, path, data, marker, held, generation));
+        }
+        catch (Exception ex) when (NoSpaceLeft.Is(ex))
+        {
+            data?.Dispose();
+            marker?.Dispose();
+            openAppenders.TryRemove(KeyValuePair.Create(path, generation));
+            throw MediaStoreErrors.StorageFull(ex);
         }
         catch
         {
             data?.Dispose();
+            marker?.Dispose();
             openAppenders.TryRemove(KeyValuePair.Create(path, generation));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the object's marker, writing it first if the object has none yet, so that every later commit
+    /// rewrites its 8 bytes in place: a commit on a full volume then never needs a new block, and a marker
+    /// left empty by a failed first write (which would claim 0 bytes held) cannot happen.
+    /// </summary>
+    private static FileStream OpenMarker(string path, long held)
+    {
+        var markerPath = MarkerPath(path);
+        var isNew = !File.Exists(markerPath);
+        var marker = new FileStream(markerPath, new FileStreamOptions
+        {
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.Write,
+            Share = FileShare.Read | FileShare.Delete,
+            BufferSize = 0,
+        });
+        if (!isNew && marker.Length == sizeof(long))
+        {
+            return marker;
+        }
+
+        try
+        {
+            Span<byte> bytes = stackalloc byte[sizeof(long)];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, held);
+            marker.Write(bytes);
+            marker.Flush(flushToDisk: true);
+            return marker;
+        }
+        catch
+        {
+            marker.Dispose();
+            if (isNew)
+            {
+                File.Delete(markerPath);
+            }
+
             throw;
         }
     }
@@ -150,10 +201,10 @@ public sealed class FileSystemMediaStore : IMediaStore
     /// One run of appends: the data file stays open, each commit fsyncs it and then the marker. Once a
     /// newer appender of the same object is opened this one is superseded: writes are refused, commits do nothing.
     /// </summary>
-    private sealed class Appender(FileSystemMediaStore store, string objectKey, string path, FileStream data, long held, long generation) : IMediaAppender
+    private sealed class Appender(FileSystemMediaStore store, string objectKey, string path, FileStream data, FileStream marker, long held, long generation)
+        : IMediaAppender
     {
         private readonly byte[] markerBytes = new byte[sizeof(long)];
-        private FileStream? marker;
 
         public long Position { get; private set; } = held;
 
@@ -168,31 +219,42 @@ public sealed class FileSystemMediaStore : IMediaStore
                 throw MediaStoreErrors.AppendInProgress(objectKey);
             }
 
-            await data.WriteAsync(bytes, cancellationToken);
+            try
+            {
+                await data.WriteAsync(bytes, cancellationToken);
+            }
+            catch (IOException ex) when (NoSpaceLeft.Is(ex))
+            {
+                // Part of the chunk may be in the file: it is not counted, and the next appender cuts it off.
+                throw MediaStoreErrors.StorageFull(ex);
+            }
+
             Position += bytes.Length;
         }
 
         public Task CommitAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if ((Position == Committed && marker is not null) || Superseded)
+            if (Position == Committed || Superseded)
             {
                 return Task.CompletedTask;
             }
 
-            // Data first, then the length that claims it: a crash between the two only under-reports.
-            data.Flush(flushToDisk: true);
-            marker ??= new FileStream(MarkerPath(path), new FileStreamOptions
+            try
             {
-                Mode = FileMode.OpenOrCreate,
-                Access = FileAccess.Write,
-                Share = FileShare.Read | FileShare.Delete,
-                BufferSize = 0,
-            });
-            BinaryPrimitives.WriteInt64LittleEndian(markerBytes, Position);
-            marker.Position = 0;
-            marker.Write(markerBytes);
-            marker.Flush(flushToDisk: true);
+                // Data first, then the length that claims it: a crash between the two only under-reports.
+                data.Flush(flushToDisk: true);
+                BinaryPrimitives.WriteInt64LittleEndian(markerBytes, Position);
+                marker.Position = 0;
+                marker.Write(markerBytes);
+                marker.Flush(flushToDisk: true);
+            }
+            catch (IOException ex) when (NoSpaceLeft.Is(ex))
+            {
+                // A file system that allocates at write-back (fsync) can still say so: the bytes since the last commit do not count.
+                throw MediaStoreErrors.StorageFull(ex);
+            }
+
             Committed = Position;
             return Task.CompletedTask;
         }
@@ -202,10 +264,7 @@ public sealed class FileSystemMediaStore : IMediaStore
             try
             {
                 await data.DisposeAsync();
-                if (marker is not null)
-                {
-                    await marker.DisposeAsync();
-                }
+                await marker.DisposeAsync();
             }
             finally
             {

@@ -16,4 +16,12 @@ public static class MediaStoreErrors
     /// <summary>FAILED_PRECONDITION: a newer run of appends to the object took it over.</summary>
     public static PreconditionFailedException AppendInProgress(string objectKey) =>
         new("Another upload is writing this object; resume from the offset the server reports once it ends.", "UPLOAD_IN_PROGRESS", objectKey);
+
+    /// <summary>
+    /// RESOURCE_EXHAUSTED: the media volume is full (or its quota used up). The bytes committed before it
+    /// filled stay held, so the upload resumes from the offset the server reports once space is freed.
+    /// </summary>
+    public static StorageFullException StorageFull(Exception cause) =>
+        new("The media store has no space left for these bytes. What was received before it filled is kept; "
+            + "resume the upload from the offset the server reports once space is available again.", cause);
 }

@@ -65,3 +65,13 @@ public sealed class LimitExceededException(string message) : DomainException(mes
 
 /// <summary>Stored data failed an integrity check (e.g. checksum mismatch): DATA_LOSS.</summary>
 public sealed class DataIntegrityException(string message) : DomainException(message);
+
+/// <summary>
+/// The storage the operation writes to is full (ENOSPC) or the owner's quota is used up (EDQUOT):
+/// RESOURCE_EXHAUSTED. What was already durable stays; the caller retries once space is freed.
+/// </summary>
+public sealed class StorageFullException(string message, Exception? cause = null) : DomainException(message)
+{
+    /// <summary>The OS failure behind it, for the log only (its message names paths).</summary>
+    public Exception? Cause { get; } = cause;
+}

@@ -83,6 +83,11 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         {
             LogUnexpected(logger, exception, context.Method);
         }
+        else if (IsStorageFull(exception))
+        {
+            // The platform team's problem, not the caller's: logged with the OS error (which names the path).
+            LogStorageFull(logger, (exception as StorageFullException)?.Cause ?? exception, context.Method);
+        }
         else if (status.Code != (int)Code.Cancelled)
         {
             LogRefused(logger, context.Method, ((Code)status.Code).ToString(), status.Message);
@@ -147,6 +152,14 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return new Status { Code = (int)Code.ResourceExhausted, Message = limit.Message };
             case DataIntegrityException integrity:
                 return new Status { Code = (int)Code.DataLoss, Message = integrity.Message };
+            case StorageFullException full:
+                return new Status { Code = (int)Code.ResourceExhausted, Message = full.Message };
+            case var full when IsStorageFull(full):
+                return new Status
+                {
+                    Code = (int)Code.ResourceExhausted,
+                    Message = "The service's storage is full; nothing more could be written. Retry once space is available again.",
+                };
             case OperationCanceledException when context?.CancellationToken.IsCancellationRequested == true:
                 return new Status { Code = (int)Code.Cancelled, Message = "The call was cancelled." };
             case var down when DatabaseFailure.IsUnavailable(down):
@@ -159,11 +172,18 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         }
     }
 
+    /// <summary>A full volume or quota (the media store's, the database's): RESOURCE_EXHAUSTED rather than INTERNAL or UNAVAILABLE.</summary>
+    private static bool IsStorageFull(Exception exception) =>
+        exception is StorageFullException || NoSpaceLeft.Is(exception) || DatabaseFailure.IsStorageFull(exception);
+
     private static Status WithDetail(Code code, string message, Google.Protobuf.IMessage detail) =>
         new() { Code = (int)code, Message = message, Details = { Any.Pack(detail) } };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure in {Method}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storage full in {Method}: the call was refused with RESOURCE_EXHAUSTED")]
+    private static partial void LogStorageFull(ILogger logger, Exception exception, string method);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Method}: {Code} {Reason}")]
     private static partial void LogRefused(ILogger logger, string method, string code, string reason);

@@ -10,6 +10,17 @@ public static class DatabaseFailure
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
 
+    private const int SqliteFull = 13;
+
+    /// <summary>The database's disk is full (SQLite SQLITE_FULL, PostgreSQL disk_full): nothing was written.</summary>
+    public static bool IsStorageFull(Exception? exception) => exception switch
+    {
+        null => false,
+        PostgresException p => p.SqlState == PostgresErrorCodes.DiskFull,
+        SqliteException s => s.SqliteErrorCode == SqliteFull,
+        _ => IsStorageFull(exception.InnerException),
+    };
+
     public static bool IsUnavailable(Exception? exception) => exception switch
     {
         null => false,

@@ -22,6 +22,7 @@ public sealed class ErrorMappingTests
         { new DependencyUnavailableException("organization"), Code.Unavailable },
         { new LimitExceededException("too many"), Code.ResourceExhausted },
         { new DataIntegrityException("checksum"), Code.DataLoss },
+        { new StorageFullException("the media store is full"), Code.ResourceExhausted },
     };
 
     [Theory]
@@ -98,5 +99,36 @@ public sealed class ErrorMappingTests
         var status = ErrorMappingInterceptor.ToStatus(new OperationCanceledException("timeout inside"));
         Assert.Equal((int)Code.Internal, status.Code);
         Assert.DoesNotContain("timeout inside", status.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<Exception> FullVolumes => new()
+    {
+        new IOException("No space left on device : '/var/lib/mediamesh/media/renditions/rnd_1.media'", 28),
+        new IOException("Disk quota exceeded : '/var/lib/mediamesh/media/renditions/rnd_1.media'", 122),
+        new DbUpdateException("An error occurred while saving the entity changes.",
+            new IOException("No space left on device : '/var/lib/mediamesh/org.db'", 28)),
+        new Microsoft.Data.Sqlite.SqliteException("SQLite Error 13: 'database or disk is full' /var/lib/mediamesh/org.db", 13),
+        new DbUpdateException("saving failed", new Npgsql.PostgresException(
+            "could not extend file \"base/16384/16385\": No space left on device", "ERROR", "ERROR", Npgsql.PostgresErrorCodes.DiskFull)),
+    };
+
+    [Theory]
+    [MemberData(nameof(FullVolumes))]
+    public void A_full_volume_or_quota_is_resource_exhausted_without_the_path_or_the_os_text(Exception exception)
+    {
+        var status = ErrorMappingInterceptor.ToStatus(exception);
+
+        Assert.Equal((int)Code.ResourceExhausted, status.Code);
+        Assert.DoesNotContain("/var/lib", status.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("No space left", status.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("base/16384", status.Message, StringComparison.Ordinal);
+        Assert.Contains("full", status.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Another_io_failure_stays_internal()
+    {
+        var status = ErrorMappingInterceptor.ToStatus(new IOException("Input/output error : '/var/lib/mediamesh/media/x.media'", 5));
+        Assert.Equal((int)Code.Internal, status.Code);
     }
 }
