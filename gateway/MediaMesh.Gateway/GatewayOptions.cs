@@ -88,10 +88,10 @@ public sealed class InFlightOptions
     public int Total { get; set; } = 64;
 
     [Range(1, 100_000)]
-    public int StreamsPerOrganization { get; set; } = 20;
+    public int StreamsPerOrganization { get; set; } = 200;
 
     [Range(1, 1_000_000)]
-    public int StreamsTotal { get; set; } = 1_000;
+    public int StreamsTotal { get; set; } = 5_000;
 
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);

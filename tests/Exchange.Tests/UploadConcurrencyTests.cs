@@ -19,14 +19,21 @@ public sealed class UploadConcurrencyTests(ExchangeFixture f)
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
     private static readonly DeterministicContent Content = new(Size, seed: 1010);
 
+    // Held bytes are only what was fsynced (the object's marker, written when an upload opens, says so),
+    // so the hosts commit every chunk: what a test has sent is held as soon as the server has written it.
+    private static readonly string CommitEveryChunk = Chunk.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private ExchangeHost NewHost() =>
-        (ExchangeHost)new ExchangeHost(f.Organization, f.Initiative).WithSetting("MediaMesh:Exchange:UploadLease", Lease.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        (ExchangeHost)new ExchangeHost(f.Organization, f.Initiative)
+            .WithSetting("MediaMesh:Exchange:UploadLease", Lease.ToString("c", System.Globalization.CultureInfo.InvariantCulture))
+            .WithSetting("MediaMesh:Media:CommitEveryBytes", CommitEveryChunk);
 
     /// <summary>A host that is replica <paramref name="replica"/>, with a lease far longer than the test: only knowing its holder frees it early.</summary>
     private ExchangeHost ReplicaHost(string replica, ExchangeHost? sharingWith = null)
     {
         var host = (ExchangeHost)new ExchangeHost(f.Organization, f.Initiative)
             .WithSetting("MediaMesh:Exchange:UploadLease", "00:01:00")
+            .WithSetting("MediaMesh:Media:CommitEveryBytes", CommitEveryChunk)
             .WithSetting("MediaMesh:Instance:Name", replica);
         if (sharingWith is not null)
         {
@@ -245,7 +252,7 @@ public sealed class UploadConcurrencyTests(ExchangeFixture f)
             await using var two = NewHost();
             // The replicas share the database and the media folder, as they share a store in production.
             two.UsePostgres(database).WithSetting("MediaMesh:DataDirectory", one.DataDirectory);
-                var id = await DeclareAsync(one);
+            var id = await DeclareAsync(one);
             using var first = await Upload.StartAsync(one.Media(f.Kenya), id, 0);
             await first.SendAsync(2);
             await WaitForHeldAsync(one, id, 2 * Chunk);

@@ -94,7 +94,10 @@ public sealed class KeyLookupFloodTests : IAsyncLifetime
     private GatewayHost Gateway() =>
         new GatewayHost(new Dictionary<string, string> { ["organization"] = _organization.Address })
             .WithSetting("MediaMesh:Gateway:KeyCacheTime", "00:05:00")
-            .WithSetting("MediaMesh:Gateway:RefusalLimit:BurstLimit", "1000");
+            .WithSetting("MediaMesh:Gateway:RefusalLimit:BurstLimit", "1000")
+            // The floods are of key look-ups: the in-flight limits (tested in InFlightLimitTests) must not shed them.
+            .WithSetting("MediaMesh:Gateway:InFlight:PerOrganization", "1000")
+            .WithSetting("MediaMesh:Gateway:InFlight:Total", "1000");
 
     private AsyncUnaryCall<OrgV1.GetOrganizationResponse> Get(GatewayHost gateway, string? key) =>
         new OrgV1.OrganizationService.OrganizationServiceClient(gateway.Grpc(key))
