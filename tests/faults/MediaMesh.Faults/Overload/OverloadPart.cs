@@ -35,6 +35,8 @@ public sealed class OverloadPart : FaultPart
         }
 
         var warmUp = TimeSpan.FromSeconds(run.Size(5, 3));
+        var warmUpBurst = TimeSpan.FromSeconds(run.Size(8, 4));
+        var warmUpQuiet = TimeSpan.FromSeconds(3);
         var normalRun = TimeSpan.FromSeconds(run.Size(20, 6));
         var overloadRun = TimeSpan.FromSeconds(run.Size(60, 12));
         var recoveryRun = TimeSpan.FromSeconds(run.Size(5, 3));
@@ -78,19 +80,28 @@ public sealed class OverloadPart : FaultPart
         {
             using var mix = new UnaryMix(stack.GatewayPort, members);
             Func<int, int> polite = w => 1 + (w % (MemberCount - 1));
-            run.Log(Name, $"warm-up {warmUp.TotalSeconds:0} s");
-            await LoadPhase.ClosedLoopAsync("warm-up", mix, normalWorkers, polite, warmUp, ct);
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            run.Log(Name, $"warm-up {warmUp.TotalSeconds:0} s, then {warmUpBurst.TotalSeconds:0} s at 10× its rate, {warmUpQuiet.TotalSeconds:0} s quiet");
+            var warm = await LoadPhase.ClosedLoopAsync("warm-up", mix, normalWorkers, polite, warmUp, ct);
+            // The refusal path warmed too (JIT tiering, the greedy member's connection): a gateway that has run
+            // for a while has refused calls before, and a cold refusal path costs several times a warm one.
+            await LoadPhase.OpenLoopAsync("warm-up burst", mix, 10 * warm.AdmittedPerSecond, GreedyOrPolite, warmUpBurst, maxOutstanding: 4000, ct);
+            // The quiet lets the runtime's background tiering (which a saturated core starves) catch up.
+            await Task.Delay(warmUpQuiet, ct);
+            report.Did($"Warm-up: the normal load for {warmUp.TotalSeconds:0} s, then {warmUpBurst.TotalSeconds:0} s at 10× its rate, then {warmUpQuiet.TotalSeconds:0} s of quiet, "
+                + "so that the refusal path is JIT-tiered as in a gateway that has run for a while (a cold refusal path costs several times a warm one); nothing of the warm-up is counted.");
             var idle = MemoryWatch.Now(pids);
 
             run.Log(Name, $"normal load {normalRun.TotalSeconds:0} s");
             LoadPhase normal;
             IReadOnlyDictionary<string, long> normalPeaks;
+            var cpuBeforeNormal = CpuTimes(pids);
             await using (var watch = new MemoryWatch(pids))
             {
                 normal = await LoadPhase.ClosedLoopAsync("normal", mix, normalWorkers, polite, normalRun, ct);
                 normalPeaks = watch.Peaks;
             }
+
+            var normalCpu = CpuTimes(pids, since: cpuBeforeNormal);
 
             var capacity = normal.AdmittedPerSecond;
             var normalLatency = normal.AdmittedLatency;
@@ -99,17 +110,20 @@ public sealed class OverloadPart : FaultPart
 
             LoadPhase overload;
             IReadOnlyDictionary<string, long> overloadPeaks;
+            var cpuBeforeOverload = CpuTimes(pids);
             await using (var watch = new MemoryWatch(pids))
             {
-                overload = await LoadPhase.OpenLoopAsync("overload", mix, offeredRate,
-                    n => n % 50 < GreedyOf50 ? 0 : 1 + (int)(n / 50 % (MemberCount - 1)), overloadRun, maxOutstanding: 4000, ct);
+                overload = await LoadPhase.OpenLoopAsync("overload", mix, offeredRate, GreedyOrPolite, overloadRun, maxOutstanding: 4000, ct);
                 overloadPeaks = watch.Peaks;
             }
+
+            var overloadCpu = CpuTimes(pids, since: cpuBeforeOverload);
 
             run.Log(Name, $"recovery {recoveryRun.TotalSeconds:0} s");
             var recovery = await LoadPhase.ClosedLoopAsync("recovery", mix, normalWorkers, polite, recoveryRun, ct);
 
             Record(report, shipped, limits, normalWorkers, normal, overload, recovery, offeredRate);
+            RecordCpu(report, normal, normalCpu, overload, overloadCpu);
             Check(report, normal, overload, recovery, idle, normalPeaks, overloadPeaks);
         }
         finally
@@ -197,6 +211,34 @@ public sealed class OverloadPart : FaultPart
             afterOneSecond.Count > 0 && afterOneSecond.Median <= 2 * normalP50,
             $"p50 {Ms(afterOneSecond.Median)} (p99 {Ms(afterOneSecond.P99)}) vs normal {Ms(normalP50)}; first second p50 {Ms(firstSecond.Median)} over {firstSecond.Count:N0} calls");
     }
+
+    /// <summary>Overload call n: 49 of every 50 from the greedy member 0, the rest from the polite members in turn.</summary>
+    private static int GreedyOrPolite(long n) => n % 50 < GreedyOf50 ? 0 : 1 + (int)(n / 50 % (MemberCount - 1));
+
+    /// <summary>
+    /// Where the core went: the gateway's CPU per admitted call under normal load, and per refused call
+    /// under overload (its overload CPU less the admitted calls at the normal rate, over the refusals).
+    /// </summary>
+    private static void RecordCpu(PartReport report, LoadPhase normal, Dictionary<string, TimeSpan> normalCpu, LoadPhase overload, Dictionary<string, TimeSpan> overloadCpu)
+    {
+        var normalCalls = Math.Max(1, normal.Admitted.Count());
+        var admitted = overload.Admitted.Count();
+        var refused = Math.Max(1, overload.Calls.Count - admitted);
+        var gatewayPerAdmitted = normalCpu["gateway"].TotalMicroseconds / normalCalls;
+        var gatewayPerRefusal = Math.Max(0, overloadCpu["gateway"].TotalMicroseconds - admitted * gatewayPerAdmitted) / refused;
+        var suiteNormal = normalCpu.Values.Sum(t => t.TotalSeconds) / normal.Elapsed.TotalSeconds;
+        var suiteOverload = overloadCpu.Values.Sum(t => t.TotalSeconds) / overload.Elapsed.TotalSeconds;
+        report.Count("gateway CPU per admitted call (normal load)", Us(gatewayPerAdmitted));
+        report.Count("gateway CPU per refused call (overload)", Us(gatewayPerRefusal));
+        report.Count("core 1 busy (all four processes), normal / overload", $"{suiteNormal:P0} / {suiteOverload:P0}");
+        report.Count("CPU per phase, normal / overload", string.Join("; ", Processes.Select(p =>
+            $"{p} {normalCpu[p].TotalSeconds:0.00} s / {overloadCpu[p].TotalSeconds:0.00} s")));
+    }
+
+    private static Dictionary<string, TimeSpan> CpuTimes(IReadOnlyDictionary<string, int> pids, Dictionary<string, TimeSpan>? since = null) =>
+        pids.ToDictionary(p => p.Key, p => ProcessMeter.CpuTime(p.Value) - (since?[p.Key] ?? TimeSpan.Zero));
+
+    private static string Us(double microseconds) => microseconds.ToString("0", CultureInfo.InvariantCulture) + " µs";
 
     /// <summary>The gateway's unary in-flight limits in its appsettings.json (the values the processes run with).</summary>
     private static (int PerOrganization, int Total) ShippedLimits()
