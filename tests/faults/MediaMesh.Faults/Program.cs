@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using MediaMesh.Bench.Support;
 using MediaMesh.Faults;
+using MediaMesh.Faults.Fuzzing;
 using MediaMesh.Faults.Kills;
 using MediaMesh.Faults.Overload;
 
 // tests/faults/run.sh [--ci] [--seed N] [--out PATH] [part ...]: every part, or the named ones, one after another.
 FaultPart[] all =
 [
+    new FuzzPart(),
     new KillPart(),
     new OverloadPart(),
 ];
