@@ -138,13 +138,12 @@ public sealed partial class DiskFullPart : FaultPart
         report.Check("the upload on the full volume was refused RESOURCE_EXHAUSTED", status?.StatusCode == StatusCode.ResourceExhausted,
             status is null ? "the upload was not refused" : $"{status.Value.StatusCode}: {message}");
         report.Check("the refusal's message is clear (says the storage is full) and names no file or path",
-            message.Length > 0 && message.Contains("full", StringComparison.OrdinalIgnoreCase)
+            message.Length > 0 && (message.Contains("no space left", StringComparison.OrdinalIgnoreCase) || message.Contains("full", StringComparison.OrdinalIgnoreCase))
                 && !message.Contains(volume.MountPoint, StringComparison.Ordinal) && !PathLike().IsMatch(message),
             $"\"{message}\"");
-        report.Check("the rendition holds exactly the bytes on disk after the refusal (UPLOADING; the held prefix is in the file as sent)",
-            held.State == ExV1.RenditionState.Uploading && held.ReceivedBytes > 0 && heldPrefixIntact && held.ReceivedBytes % Chunk == 0,
-            $"{held.State}, {held.ReceivedBytes:N0} held, {onDisk.Length:N0} in the file (a chunk cut by the full volume is not counted and is cut off at the resume), "
-            + $"held prefix as sent: {heldPrefixIntact}");
+        report.Check("after the refusal the bytes held equal the bytes on disk, as sent (UPLOADING, whole chunks; the chunk the full volume cut is not in the file)",
+            held.State == ExV1.RenditionState.Uploading && held.ReceivedBytes > 0 && held.ReceivedBytes == onDisk.Length && heldPrefixIntact && held.ReceivedBytes % Chunk == 0,
+            $"{held.State}, {held.ReceivedBytes:N0} held, {onDisk.Length:N0} in the file, the file's bytes as sent: {heldPrefixIntact}");
         report.Check("while the volume was full the control rendition still downloaded intact", controlWhileFull, $"{control.Id}: SHA-256 matched {controlWhileFull}");
         report.Check("after the filler was removed the upload resumed to COMPLETE with the declared size and SHA-256",
             resumed.State == ExV1.RenditionState.Complete && resumed.SizeBytes == source.Length && string.Equals(resumed.Sha256, sha256, StringComparison.OrdinalIgnoreCase),
