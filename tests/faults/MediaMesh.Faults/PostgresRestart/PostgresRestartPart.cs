@@ -35,6 +35,7 @@ public sealed class PostgresRestartPart : FaultPart
     public override async Task RunAsync(FaultRun run, PartReport report, CancellationToken ct)
     {
         var random = run.RandomFor(Name);
+        var partClock = Stopwatch.StartNew();
         var restarts = run.Size(8, 3);
         await using var server = await LocalPostgres.StartAsync(port: PostgresPort);
         run.Log(Name, $"starting the suite on PostgreSQL (port {PostgresPort}), ports {BasePort}+");
@@ -59,7 +60,7 @@ public sealed class PostgresRestartPart : FaultPart
         var folder = Directory.CreateTempSubdirectory("mediamesh-pgrestart-").FullName;
         try
         {
-            await RestartsAsync(run, report, stack, server, restarts, random, folder, ct);
+            await RestartsAsync(run, report, stack, server, restarts, random, folder, partClock, ct);
         }
         catch
         {
@@ -76,7 +77,8 @@ public sealed class PostgresRestartPart : FaultPart
         }
     }
 
-    private async Task RestartsAsync(FaultRun run, PartReport report, BenchStack stack, LocalPostgres server, int restarts, Random random, string folder, CancellationToken ct)
+    private async Task RestartsAsync(FaultRun run, PartReport report, BenchStack stack, LocalPostgres server, int restarts, Random random, string folder,
+        Stopwatch partClock, CancellationToken ct)
     {
         // Members' clients make one attempt per call: the part sees every raw status the suite gives.
         using var world = await KillWorld.SeedAsync(stack, members: 3, memberAttempts: 1, ct);
@@ -126,9 +128,9 @@ public sealed class PostgresRestartPart : FaultPart
                 var round = new RestartRound(r + 1, mode, stopping, stopped, starting, started, recovered, throughGateway ? gatewayAt - started : null, marker,
                     Services.ToDictionary(s => s, s => ServiceWindow.Of(health.ProbesOf(s), stopped, starting, started), StringComparer.Ordinal));
                 rounds.Add(round);
-                run.Log(Name, $"restart {r + 1}/{restarts} ({mode}, down {starting - stopping:0.0} s): {round.Summary}; writes {ledger.TotalAcknowledged}/{ledger.TotalAttempted}, "
+                run.Log(Name, $"restart {r + 1}/{restarts} ({mode}, {round.Downtime}): {round.Summary}; writes {ledger.TotalAcknowledged}/{ledger.TotalAttempted}, "
                     + $"statuses writers {writerTally.Summary}, readers {readerTally.Summary}");
-                await Task.Delay(TimeSpan.FromMilliseconds(2000 + random.Next(2000)), ct);
+                await Task.Delay(TimeSpan.FromMilliseconds(1500 + random.Next(1500)), ct);
             }
         }
         finally
@@ -155,7 +157,7 @@ public sealed class PostgresRestartPart : FaultPart
 
         var seen = new HashSet<string>(feed.SeenOffers, StringComparer.Ordinal);
         var missing = published.Where(id => !seen.Contains(id)).ToList();
-        Record(report, rounds, ledger, writerTally, readerTally, whileDown, readers.Calls, verification, invariants, feed, published.Count, missing, clock.Elapsed);
+        Record(report, rounds, ledger, writerTally, readerTally, whileDown, readers.Calls, verification, invariants, feed, published.Count, missing, partClock.Elapsed);
     }
 
     private static void Record(PartReport report, List<RestartRound> rounds, WriteLedger ledger, StatusTally writers, StatusTally readers, StatusTally whileDown,
@@ -166,11 +168,12 @@ public sealed class PostgresRestartPart : FaultPart
         report.Did($"Ran the suite on a PostgreSQL 15 server of its own (LocalPostgres) with 3 members writing (3 writer loops each: offers, licences, "
             + $"initiatives and signatures) and reading (1 loop each) through the gateway with no client retries (MaxAttempts 1), and grpc.health.v1 "
             + $"Health/Check asked every {HealthPoller.Interval.TotalMilliseconds:0} ms on each service's own port; stopped the server {rounds.Count} times "
-            + $"({string.Join(", ", rounds.GroupBy(r => r.Mode).Select(g => $"{g.Count()} {g.Key}"))}), kept it down "
-            + $"{rounds.Min(r => r.DownSeconds):0.0}–{rounds.Max(r => r.DownSeconds):0.0} s each and started it again on the same data; part {total.TotalSeconds:0} s.");
+            + $"({string.Join(", ", rounds.GroupBy(r => r.Mode).Select(g => $"{g.Count()} {g.Key}"))}) with pg_ctl, kept it down "
+            + $"{rounds.Min(r => r.StoppedSeconds):0.0}–{rounds.Max(r => r.StoppedSeconds):0.0} s (stop called to start called) and started it again on the same data "
+            + $"(accepting connections {rounds.Min(r => r.DownSeconds):0.0}–{rounds.Max(r => r.DownSeconds):0.0} s after the stop was called); part {total.TotalSeconds:0} s with the suite's start.");
         foreach (var round in rounds)
         {
-            report.Count($"restart {round.Number} ({round.Mode}, down {round.DownSeconds:0.0} s)", round.Summary);
+            report.Count($"restart {round.Number} ({round.Mode}, {round.Downtime})", round.Summary);
         }
 
         report.Count("services noticed the database was gone (first NOT_SERVING after the stop), median / max", $"{Median(notices):0.0} s / {(notices.Count > 0 ? notices[^1] : 0):0.0} s");
@@ -306,6 +309,10 @@ public sealed class PostgresRestartPart : FaultPart
         double? GatewayAfter, TimeSpan? FeedAfter, IReadOnlyDictionary<string, ServiceWindow> Windows)
     {
         public double DownSeconds => Started - Stopping;
+
+        public double StoppedSeconds => Starting - Stopping;
+
+        public string Downtime => string.Create(CultureInfo.InvariantCulture, $"down {StoppedSeconds:0.0} s, accepting connections {DownSeconds:0.0} s after the stop");
 
         public string Summary => string.Join(", ", Windows.Select(w => string.Create(CultureInfo.InvariantCulture,
                 $"{w.Key} NOT_SERVING after {Fmt(w.Value.NoticedAfter)}, SERVING {Fmt(w.Value.RecoveredAfter)} after the start")))
