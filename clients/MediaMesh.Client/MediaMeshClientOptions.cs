@@ -21,7 +21,7 @@ public sealed record MediaMeshClientOptions
     /// <summary>Deadline given to every unary call that does not set its own.</summary>
     public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Attempts (first try included) of a call the retry policy may repeat; see <see cref="RetryPolicy"/>.</summary>
+    /// <summary>Attempts (first try included) of a call the retry policy may repeat; see <see cref="RetryPolicy"/>. 1 turns retries off.</summary>
     public int MaxAttempts { get; init; } = 5;
 
     /// <summary>First back-off of the retry policy; it doubles up to <see cref="MaxBackoff"/>, unless the server says when.</summary>

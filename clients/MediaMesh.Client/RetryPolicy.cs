@@ -62,6 +62,12 @@ public static class RetryPolicy
     /// <summary>The service config for a channel with these options.</summary>
     public static ServiceConfig CreateServiceConfig(MediaMeshClientOptions options)
     {
+        if (options.MaxAttempts <= 1)
+        {
+            // One attempt: no retry layer at all (a tool or test that wants every raw status).
+            return new ServiceConfig();
+        }
+
         var idempotent = new MethodConfig
         {
             RetryPolicy = Policy(options, StatusCode.Unavailable, StatusCode.ResourceExhausted),

@@ -225,11 +225,26 @@ public sealed class FileSystemMediaStore : IMediaStore
             }
             catch (IOException ex) when (NoSpaceLeft.Is(ex))
             {
-                // Part of the chunk may be in the file: it is not counted, and the next appender cuts it off.
+                // Part of the chunk may be in the file: it is not counted, so it goes at once. The file then holds
+                // exactly the bytes written, and a full volume gets back the blocks the cut chunk took.
+                CutBackToPosition();
                 throw MediaStoreErrors.StorageFull(ex);
             }
 
             Position += bytes.Length;
+        }
+
+        private void CutBackToPosition()
+        {
+            try
+            {
+                data.SetLength(Position);
+                data.Position = Position;
+            }
+            catch (IOException)
+            {
+                // Left in the file uncounted: the next appender cuts it off.
+            }
         }
 
         public Task CommitAsync(CancellationToken cancellationToken)

@@ -90,6 +90,20 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
+    public async Task One_attempt_turns_retries_off_for_reads_and_rate_limited_writes()
+    {
+        var server = new ScriptedServer(() => Refusal(Grpc.Core.StatusCode.Unavailable), () => Refusal(Grpc.Core.StatusCode.ResourceExhausted),
+            () => Ok(new ListOrganizationsResponse()));
+        using var client = Client(server, attempts: 1);
+        var read = await Assert.ThrowsAsync<MediaMeshException>(() => client.Organizations.GetOrganizationAsync(new GetOrganizationRequest { Id = "org_x" }).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, read.StatusCode);
+        Assert.Single(server.Calls);
+        var write = await Assert.ThrowsAsync<MediaMeshException>(() => client.Organizations.CreateOrganizationAsync(new CreateOrganizationRequest()).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, write.StatusCode);
+        Assert.Equal(2, server.Calls.Count);
+    }
+
+    [Fact]
     public async Task A_write_refused_as_unavailable_is_never_repeated_but_a_rate_limited_write_is()
     {
         var unavailable = new ScriptedServer(() => Refusal(Grpc.Core.StatusCode.Unavailable, TimeSpan.FromSeconds(1)));

@@ -48,6 +48,8 @@ public sealed class FullVolumeTests : IDisposable
         Assert.InRange(held, 4 * Chunk, data.Length - 1);
         Assert.Equal(0, held % Chunk);
         Assert.Equal(data.AsMemory(0, (int)held).ToArray(), (await TestData.ReadAllAsync(store, Key))[..(int)held]);
+        // The chunk the full volume cut is gone from the file at once (its blocks are free again), not left uncounted.
+        Assert.Equal(held, new FileInfo(store.PathFor(Key)).Length);
 
         File.Delete(filler);
         var resumed = await upload.WriteAsync(Key, data.Length, sha, held, TestData.Chunks(data.AsMemory((int)held), Chunk), ct);

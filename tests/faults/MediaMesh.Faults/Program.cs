@@ -2,16 +2,18 @@ using System.Diagnostics;
 using System.Globalization;
 using MediaMesh.Bench.Support;
 using MediaMesh.Faults;
-using MediaMesh.Faults.Fuzzing;
 using MediaMesh.Faults.Kills;
+using MediaMesh.Faults.DiskFull;
 using MediaMesh.Faults.Overload;
+using MediaMesh.Faults.PostgresRestart;
 
 // tests/faults/run.sh [--ci] [--seed N] [--out PATH] [part ...]: every part, or the named ones, one after another.
 FaultPart[] all =
 [
-    new FuzzPart(),
     new KillPart(),
+    new PostgresRestartPart(),
     new OverloadPart(),
+    new DiskFullPart(),
 ];
 
 var ci = false;

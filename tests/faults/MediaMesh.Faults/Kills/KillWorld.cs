@@ -27,17 +27,24 @@ public sealed class KillWorld : IDisposable
 
     public IReadOnlyList<KillMember> Members { get; }
 
-    /// <summary>A client of the gateway with <paramref name="apiKey"/>; unary calls get <paramref name="deadline"/>.</summary>
-    public static MediaMeshClient ClientOf(BenchStack stack, string apiKey, TimeSpan deadline) => MediaMeshClient.Create(new MediaMeshClientOptions
+    /// <summary>
+    /// A client of the gateway with <paramref name="apiKey"/>; unary calls get <paramref name="deadline"/>.
+    /// <paramref name="maxAttempts"/> 1 turns the SDK's retries off (the caller sees every raw status).
+    /// </summary>
+    public static MediaMeshClient ClientOf(BenchStack stack, string apiKey, TimeSpan deadline, int maxAttempts = 5) => MediaMeshClient.Create(new MediaMeshClientOptions
     {
         GatewayAddress = new Uri($"http://127.0.0.1:{stack.GatewayPort}"),
         ApiKey = apiKey,
         CallDeadline = deadline,
+        MaxAttempts = maxAttempts,
         // The SDK's one retry layer stays as members get it; a shorter back-off only keeps the round brisk.
         MaxBackoff = TimeSpan.FromSeconds(2),
     });
 
-    public static async Task<KillWorld> SeedAsync(BenchStack stack, int members, CancellationToken ct)
+    public static Task<KillWorld> SeedAsync(BenchStack stack, int members, CancellationToken ct) => SeedAsync(stack, members, memberAttempts: 5, ct);
+
+    /// <summary>Registers the members; their clients make <paramref name="memberAttempts"/> attempts of a call (1: no retries).</summary>
+    public static async Task<KillWorld> SeedAsync(BenchStack stack, int members, int memberAttempts, CancellationToken ct)
     {
         var coordinator = ClientOf(stack, stack.CoordinatorApiKey, TimeSpan.FromSeconds(15));
         var list = new List<KillMember>();
@@ -59,7 +66,7 @@ public sealed class KillWorld : IDisposable
             await Retried(() => coordinator.Organizations.ActivateOrganizationAsync(new OrgV1.ActivateOrganizationRequest { Id = id }, cancellationToken: ct).ResponseAsync, ct);
             var key = await Retried(() => coordinator.Organizations.CreateApiKeyAsync(
                 new OrgV1.CreateApiKeyRequest { OrganizationId = id, DisplayName = "kill writer" }, cancellationToken: ct).ResponseAsync, ct);
-            list.Add(new KillMember(i, id, country, ClientOf(stack, key.Secret, TimeSpan.FromSeconds(10))));
+            list.Add(new KillMember(i, id, country, ClientOf(stack, key.Secret, TimeSpan.FromSeconds(10), memberAttempts)));
         }
 
         return new KillWorld(coordinator, list);
