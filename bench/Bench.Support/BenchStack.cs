@@ -71,6 +71,15 @@ public sealed class BenchStack : IAsyncDisposable
 
     public IReadOnlyDictionary<string, PinnedProcess> Processes => _processes;
 
+    /// <summary>Writes what every process printed, one block each: what a failed run leaves to read.</summary>
+    public void WriteOutputTo(TextWriter writer)
+    {
+        foreach (var (name, process) in _processes)
+        {
+            writer.WriteLine($"--- {name} ---\n{process.Output}");
+        }
+    }
+
     /// <summary>An issuer's private key (PKCS#8, base64), for a benchmark that signs internal tokens as that issuer (calls straight to a service).</summary>
     public string PrivateKeyOf(string issuer) => _keys[issuer].Private;
 

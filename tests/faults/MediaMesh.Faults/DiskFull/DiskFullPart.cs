@@ -58,11 +58,7 @@ public sealed partial class DiskFullPart : FaultPart
             }
             catch
             {
-                foreach (var (name, process) in stack.Processes)
-                {
-                    Console.Error.WriteLine($"--- {name} ---\n{process.Output}");
-                }
-
+                stack.WriteOutputTo(Console.Error);
                 throw;
             }
         }

@@ -57,11 +57,7 @@ public sealed class KillRound(FaultRun run, PartReport report, bool postgres, in
         }
         catch
         {
-            foreach (var (name, process) in stack.Processes)
-            {
-                Console.Error.WriteLine($"--- {name} ---\n{process.Output}");
-            }
-
+            stack.WriteOutputTo(Console.Error);
             throw;
         }
         finally

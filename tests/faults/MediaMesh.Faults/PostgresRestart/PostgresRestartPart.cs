@@ -64,11 +64,7 @@ public sealed class PostgresRestartPart : FaultPart
         }
         catch
         {
-            foreach (var (name, process) in stack.Processes)
-            {
-                Console.Error.WriteLine($"--- {name} ---\n{process.Output}");
-            }
-
+            stack.WriteOutputTo(Console.Error);
             throw;
         }
         finally
