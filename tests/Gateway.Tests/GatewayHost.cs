@@ -31,6 +31,10 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayProgram>
         _settings["MediaMesh:Gateway:KeyCacheTime"] = "00:00:02";
         // Every test call comes from 127.0.0.1; the tests of the refusal limit set their own.
         _settings["MediaMesh:Gateway:RefusalLimit:BurstLimit"] = "1000000";
+        // The shared mesh's coordinator registers the members of every test class running at once; the
+        // tests of the token bucket set their own.
+        _settings["MediaMesh:Gateway:RateLimit:BurstLimit"] = "1000000";
+        _settings["MediaMesh:Gateway:RateLimit:TokensPerPeriod"] = "1000000";
         _settings["Logging:LogLevel:Yarp"] = "Error";
         _settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
         foreach (var cluster in new[] { "organization", "initiative", "exchange" })

@@ -68,11 +68,13 @@ public static class TestPostgres
             return new Server(given, null);
         }
 
-        var container = new PostgreSqlBuilder(Image)
-            .WithCommand("-c", "max_connections=500", "-c", "fsync=off")
-            .Build();
+        // Build() already asks the Docker endpoint (it throws DockerUnavailableException without an engine).
+        PostgreSqlContainer container;
         try
         {
+            container = new PostgreSqlBuilder(Image)
+                .WithCommand("-c", "max_connections=500", "-c", "fsync=off")
+                .Build();
             await container.StartAsync();
         }
         catch (Exception e) when (IsDockerMissing(e))
