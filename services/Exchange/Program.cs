@@ -43,8 +43,7 @@ if (DatabaseMigration.IsCommand(args))
 
 await app.MigrateDatabaseAsync<ExchangeDbContext>();
 
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseMediaMeshGrpcPipeline();
 app.MapGrpcService<OfferGrpcService>();
 app.MapGrpcService<LicensingGrpcService>();
 app.MapGrpcService<CatalogueGrpcService>();

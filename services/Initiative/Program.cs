@@ -24,8 +24,7 @@ if (DatabaseMigration.IsCommand(args))
 
 await app.MigrateDatabaseAsync<InitiativeDbContext>();
 
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseMediaMeshGrpcPipeline();
 app.MapGrpcService<InitiativeGrpcService>();
 app.MapGrpcInfrastructure();
 app.MapDefaultEndpoints();

@@ -23,8 +23,7 @@ if (BootstrapCommand.IsRequested(args))
     return await BootstrapCommand.RunAsync(app.Services, args, Console.Out);
 }
 
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseMediaMeshGrpcPipeline();
 app.MapGrpcService<OrganizationGrpcService>();
 app.MapGrpcService<CredentialGrpcService>();
 app.MapGrpcInfrastructure();

@@ -47,7 +47,7 @@ public static class Extensions
             options.Interceptors.Add<ServiceCallAuthorizationInterceptor>();
             options.MaxReceiveMessageSize = 4 * 1024 * 1024;
             options.MaxSendMessageSize = 4 * 1024 * 1024;
-        }).AddJsonTranscoding();
+        }).AddJsonTranscoding(o => o.TypeRegistry = ErrorDetailTypes.Registry);
         // gRPC-Web for browser clients (proxied by the gateway); runs first, before routing.
         builder.Services.AddTransient<IStartupFilter, GrpcWebStartupFilter>();
         builder.Services.AddGrpcReflection();
@@ -104,9 +104,26 @@ public static class Extensions
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
+            app.Use((context, nextMiddleware) =>
+            {
+                GrpcWebText.Mark(context);
+                return nextMiddleware(context);
+            });
             app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
             next(app);
         };
+    }
+
+    /// <summary>
+    /// The middleware of a gRPC service host, in order: authentication, authorization, then the check that
+    /// refuses unreadable request bytes with INVALID_ARGUMENT before grpc-dotnet reads them.
+    /// </summary>
+    public static WebApplication UseMediaMeshGrpcPipeline(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<MalformedGrpcRequestGuard>();
+        return app;
     }
 
     /// <summary>Maps grpc.health.v1 and server reflection (both open without a token).</summary>

@@ -18,7 +18,7 @@ public static class RawGrpcCall
         public override string ToString() => GrpcStatus is null ? $"reset without a status ({Failure})" : $"grpc-status {GrpcStatus} {GrpcMessage}";
     }
 
-    public static async Task<Outcome> SendAsync(int port, string path, string apiKey, string grpcTimeout, HttpContent body)
+    public static async Task<Outcome> SendAsync(int port, string path, string apiKey, string grpcTimeout, HttpContent body, string? grpcEncoding = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(30) };
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}{path}")
@@ -30,6 +30,10 @@ public static class RawGrpcCall
         request.Headers.TE.ParseAdd("trailers");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         request.Headers.Add("grpc-timeout", grpcTimeout);
+        if (grpcEncoding is not null)
+        {
+            request.Headers.Add("grpc-encoding", grpcEncoding);
+        }
         body.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
         try
         {

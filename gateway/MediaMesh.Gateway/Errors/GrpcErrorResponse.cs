@@ -1,8 +1,8 @@
 using System.Globalization;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using MediaMesh.ServiceDefaults.Grpc;
 using Grpc.Core;
 using Status = Google.Rpc.Status;
 
@@ -20,7 +20,7 @@ public static class GrpcErrorResponse
 {
     /// <summary>Renders google.rpc.Status with its details: Any needs the detail types to write "@type" and the fields.</summary>
     private static readonly JsonFormatter StatusJson = new(JsonFormatter.Settings.Default
-        .WithTypeRegistry(TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor)));
+        .WithTypeRegistry(ErrorDetailTypes.Registry));
 
     public static bool IsGrpc(HttpContext context) =>
         context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;

@@ -39,7 +39,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     {
         try
         {
-            return await continuation(requestStream, context);
+            return await continuation(new MalformedMessageReader<TRequest>(requestStream, context), context);
         }
         catch (Exception ex)
         {
@@ -65,7 +65,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     {
         try
         {
-            await continuation(requestStream, responseStream, context);
+            await continuation(new MalformedMessageReader<TRequest>(requestStream, context), responseStream, context);
         }
         catch (Exception ex)
         {
@@ -99,6 +99,11 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     /// <summary>Maps an exception to the status a caller sees. Public so tests can check the table.</summary>
     public static Status ToStatus(Exception exception, ServerCallContext? context = null)
     {
+        if (exception is IncomingStreamException incoming)
+        {
+            return new Status { Code = (int)incoming.Code, Message = incoming.Message };
+        }
+
         if (exception is RpcException or HttpRequestException)
         {
             exception = DependencyFailure.From("a dependency", exception, context?.CancellationToken ?? CancellationToken.None);
