@@ -139,6 +139,27 @@ public sealed class MalformedInputTests(Mesh mesh)
     }
 
     [Fact]
+    public async Task A_grpc_method_called_with_another_content_type_is_415_invalid_argument()
+    {
+        var message = OwnOrganization();
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{mesh.Gateway.GrpcPort}{GetOrganization}")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(Prefix(0, message.Length, message)),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", mesh.Coordinator.ApiKey);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("3", response.Headers.GetValues("grpc-status").Single());
+        Assert.Contains("content-type", Uri.UnescapeDataString(response.Headers.GetValues("grpc-message").Single()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rest_refusals_carry_their_details_and_broken_json_is_400()
     {
         using var http = mesh.Gateway.Rest(mesh.Coordinator.ApiKey);

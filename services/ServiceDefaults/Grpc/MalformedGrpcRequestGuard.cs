@@ -19,7 +19,8 @@ namespace MediaMesh.ServiceDefaults.Grpc;
 /// Reads the body of a unary or server-streaming gRPC call (native or gRPC-Web) before grpc-dotnet does and
 /// refuses one that <see cref="GrpcRequestFraming"/> finds malformed with INVALID_ARGUMENT (BadRequest on
 /// "request"), a body over the message size limit with RESOURCE_EXHAUSTED; a well-formed body is handed on
-/// unchanged. Client streams are checked message by message in <see cref="MalformedMessageReader{T}"/>.
+/// unchanged. Client streams are checked message by message in <see cref="MalformedMessageReader{T}"/>. A POST to a
+/// gRPC method's path with another content type is HTTP 415 with INVALID_ARGUMENT on "content-type".
 /// </summary>
 public sealed partial class MalformedGrpcRequestGuard(RequestDelegate next, IOptions<GrpcServiceOptions> grpcOptions, ILogger<MalformedGrpcRequestGuard> logger)
 {
@@ -30,10 +31,20 @@ public sealed partial class MalformedGrpcRequestGuard(RequestDelegate next, IOpt
     public async Task InvokeAsync(HttpContext context)
     {
         var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
+        var isGrpc = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+        if (method is not null && !isGrpc && HttpMethods.IsPost(context.Request.Method) && context.Request.Path == method.FullName)
+        {
+            // grpc-dotnet answers 415 with grpc-status INTERNAL; the caller sent the wrong content type.
+            Refuse(context, method, ValidationFailedException.For("content-type",
+                "a gRPC method takes application/grpc or application/grpc-web (REST callers use the documented HTTP paths with JSON)"),
+                StatusCodes.Status415UnsupportedMediaType);
+            return;
+        }
+
         if (method is null
             || method.Type is not (MethodType.Unary or MethodType.ServerStreaming)
             || !HttpMethods.IsPost(context.Request.Method)
-            || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true
+            || !isGrpc
             || RequestMessages.GetOrAdd(method, RequestMessage.Of) is not { } message)
         {
             await next(context);
@@ -100,12 +111,12 @@ public sealed partial class MalformedGrpcRequestGuard(RequestDelegate next, IOpt
     }
 
     /// <summary>A trailers-only answer, as grpc-dotnet writes one; the gRPC-Web middleware turns it into gRPC-Web.</summary>
-    private void Refuse(HttpContext context, IMethod method, DomainException refusal)
+    private void Refuse(HttpContext context, IMethod method, DomainException refusal, int httpStatus = StatusCodes.Status200OK)
     {
         var status = ErrorMappingInterceptor.ToStatus(refusal);
         LogRefused(logger, method.FullName, ((StatusCode)status.Code).ToString(), status.Message);
         var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
+        response.StatusCode = httpStatus;
         response.ContentType = "application/grpc";
         response.Headers["grpc-status"] = status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers["grpc-message"] = PercentEncode(status.Message);

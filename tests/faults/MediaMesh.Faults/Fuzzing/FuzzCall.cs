@@ -50,7 +50,8 @@ public sealed record FuzzCall(FuzzTransport Transport, string Method, string Mut
                 FuzzTransport.Rest when HttpStatus is >= 500 and not (501 or 503 or 504) => $"HTTP {HttpStatus}",
                 FuzzTransport.Rest when HttpStatus is >= 400 && GrpcStatus is null => $"HTTP {HttpStatus} without a google.rpc.Status body",
                 FuzzTransport.Rest => null,
-                _ when HttpStatus == 415 && Mutation.Contains("content-type", StringComparison.Ordinal) => null,
+                // Not a gRPC call any more: any refusal as plain HTTP (415, or the REST surface's 403/404 with a status body) will do.
+                _ when HttpStatus is >= 400 and < 500 && Mutation.Contains("content-type", StringComparison.Ordinal) => null,
                 _ when HttpStatus != 200 => $"HTTP {HttpStatus} to a gRPC call",
                 _ when GrpcStatus is null => "no grpc-status",
                 _ => null,

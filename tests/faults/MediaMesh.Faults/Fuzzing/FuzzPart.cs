@@ -93,7 +93,10 @@ public sealed class FuzzPart : FaultPart
         }
 
         run.Log(Name, "HTTP/2 abuse");
-        var abuse = await Http2Abuse.RunAsync(stack, keys[0], members[0].OfferId, run.Size(5_000, 2_000), ct);
+        // The fuzzer held the coordinator's key and the members' ids, so its valid calls may have suspended them or withdrawn their
+        // offers: the well-behaved calls of the abuse checks come from a member registered now, whose ids it never saw.
+        var witness = (await OverloadMember.CreateAsync(stack, 1, ct, "Fuzz Witness Broadcaster"))[0];
+        var abuse = await Http2Abuse.RunAsync(stack, witness.ApiKey, witness.OfferId, run.Size(5_000, 2_000), ct);
         Record(report, calls, methods, compared, comparedCalls, abuse);
         Check(report, stack, calls, methods, compared, comparedCalls, changes, abuse, total);
     }
@@ -108,7 +111,9 @@ public sealed class FuzzPart : FaultPart
             + "API key, an absurd grpc-timeout, grpc-encoding snappy, a wrong content-type, an 8 kB header, no te); over gRPC (h2c), gRPC-Web and REST (JSON "
             + "transcoding, with hostile path segments, query values and damaged JSON bodies) in about 65 / 20 / 15.");
         report.Did($"Bracketed one batch of 16 in {CompareEvery} by a fingerprint of every row of every table of the three databases; {compared:N0} batches "
-            + $"({comparedCalls:N0} calls) were refused in full and compared.");
+            + $"({comparedCalls:N0} calls) were refused in full and compared. Left out of the fingerprint: "
+            + string.Join(", ", StoreSnapshot.UseRecords.Select(r => $"{r.Table}.{r.Column}"))
+            + " (an API key's last use, which a refused call presenting the key rightly records, once a minute at most).");
         report.Did(abuse.Summary);
         report.Count("requests sent", calls.Count.ToString("N0", CultureInfo.InvariantCulture));
         report.Count("by transport", string.Join(", ", calls.GroupBy(c => c.Transport).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count():N0}")));

@@ -11,7 +11,7 @@ namespace MediaMesh.Faults.Overload;
 public sealed record OverloadMember(string Name, string OrganizationId, string ApiKey, string OfferId)
 {
     /// <summary>Registers <paramref name="count"/> active organisations, each with a key and a published offer, as the stack's coordinator.</summary>
-    public static async Task<IReadOnlyList<OverloadMember>> CreateAsync(BenchStack stack, int count, CancellationToken ct)
+    public static async Task<IReadOnlyList<OverloadMember>> CreateAsync(BenchStack stack, int count, CancellationToken ct, string namePrefix = "Overload Broadcaster")
     {
         var gateway = new Uri($"http://127.0.0.1:{stack.GatewayPort}");
         using var coordinator = MediaMeshClient.Create(new MediaMeshClientOptions { GatewayAddress = gateway, ApiKey = stack.CoordinatorApiKey });
@@ -19,7 +19,7 @@ public sealed record OverloadMember(string Name, string OrganizationId, string A
         var members = new List<OverloadMember>();
         for (var i = 0; i < count; i++)
         {
-            var name = $"Overload Broadcaster {i + 1}";
+            var name = $"{namePrefix} {i + 1}";
             var organization = (await coordinator.Organizations.CreateOrganizationAsync(new OrgV1.CreateOrganizationRequest
             {
                 Organization = new OrgV1.Organization
