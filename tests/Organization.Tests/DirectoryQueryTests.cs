@@ -172,6 +172,18 @@ public sealed class DirectoryQueryTests(OrganizationHost host) : IClassFixture<O
     }
 
     [Fact]
+    public async Task BatchGet_refuses_an_id_longer_than_any_organisation_id()
+    {
+        await GrpcAssert.Invalid(() => host.ClientAs("org_anyone").BatchGetOrganizationsAsync(new V1.BatchGetOrganizationsRequest
+        {
+            Ids = { "org_x", new string('a', 101) },
+        }), "ids");
+
+        var response = await host.ClientAs("org_anyone").BatchGetOrganizationsAsync(new V1.BatchGetOrganizationsRequest { Ids = { new string('a', 100) } });
+        Assert.Single(response.MissingIds);
+    }
+
+    [Fact]
     public async Task Directory_reads_need_a_token()
     {
         await GrpcAssert.Refused(StatusCode.Unauthenticated, () => host.AnonymousClient.ListOrganizationsAsync(new V1.ListOrganizationsRequest()));

@@ -13,6 +13,8 @@ namespace MediaMesh.Organizations.Grpc;
 /// <summary>mediamesh.organization.v1.OrganizationService: validation and mapping around <see cref="OrganizationDirectory"/>.</summary>
 public sealed class OrganizationGrpcService(OrganizationDirectory directory) : V1.OrganizationService.OrganizationServiceBase
 {
+    private const int MaxIdLength = 100;
+
     private const int MaxBatch = RepeatedFieldLimits.BatchIds;
 
     public override async Task<V1.CreateOrganizationResponse> CreateOrganization(V1.CreateOrganizationRequest request, ServerCallContext context)
@@ -47,6 +49,8 @@ public sealed class OrganizationGrpcService(OrganizationDirectory directory) : V
         v.Check(request.Ids.Count > 0, "ids", "at least one id is required");
         v.Check(request.Ids.Count <= MaxBatch, "ids", $"at most {MaxBatch} ids per call");
         v.Check(request.Ids.All(id => !string.IsNullOrWhiteSpace(id)), "ids", "ids must not be empty");
+        // Missing ids are echoed back: an id far longer than any organisation id would only make a huge answer.
+        v.Check(request.Ids.All(id => id.Length <= MaxIdLength), "ids", $"an organisation id has at most {MaxIdLength} characters");
         v.ThrowIfInvalid();
         var (found, missing) = await directory.BatchGetAsync(request.Ids, context.CancellationToken);
         var response = new V1.BatchGetOrganizationsResponse();
