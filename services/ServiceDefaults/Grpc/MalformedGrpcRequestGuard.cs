@@ -55,7 +55,7 @@ public sealed partial class MalformedGrpcRequestGuard(RequestDelegate next, IOpt
         ReadOnlySequence<byte> body;
         try
         {
-            body = await ReadWholeBodyAsync(reader, _maxMessageLength + GrpcRequestFraming.PrefixLength, context.RequestAborted);
+            body = await ReadWholeBodyAsync(reader, (long)_maxMessageLength + GrpcRequestFraming.PrefixLength, context.RequestAborted);
         }
         catch (InvalidOperationException) when (GrpcWebText.Is(context))
         {
