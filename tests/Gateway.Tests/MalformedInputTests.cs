@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using MediaMesh.TestSupport;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
 using V1 = MediaMesh.Contracts.Exchange.V1;
 
@@ -21,14 +22,7 @@ public sealed class MalformedInputTests(Mesh mesh)
     private const string DownloadRendition = "/mediamesh.exchange.v1.MediaService/DownloadRendition";
     private const string UploadRendition = "/mediamesh.exchange.v1.MediaService/UploadRendition";
 
-    private static byte[] Prefix(byte flag, int length, byte[] payload)
-    {
-        var frame = new byte[5 + payload.Length];
-        frame[0] = flag;
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(1), length);
-        payload.CopyTo(frame, 5);
-        return frame;
-    }
+    private static byte[] Prefix(byte flag, int length, byte[] payload) => GrpcFrames.Prefix(flag, length, payload);
 
     private byte[] OwnOrganization() => new OrgV1.GetOrganizationRequest { Id = mesh.Coordinator.OrganizationId }.ToByteArray();
 
@@ -90,13 +84,9 @@ public sealed class MalformedInputTests(Mesh mesh)
     public async Task Gzip_with_its_encoding_is_read_and_gzip_garbage_is_invalid_argument()
     {
         var message = OwnOrganization();
-        using var buffer = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(message);
-        }
+        var gzipped = GrpcFrames.Gzip(message);
 
-        Assert.Equal("0", (await SendAsync(GetOrganization, Prefix(1, (int)buffer.Length, buffer.ToArray()), "gzip")).GrpcStatus);
+        Assert.Equal("0", (await SendAsync(GetOrganization, Prefix(1, gzipped.Length, gzipped), "gzip")).GrpcStatus);
         AssertMalformed(await SendAsync(GetOrganization, Prefix(1, message.Length, message), "gzip"), "does not decompress");
     }
 

@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
 using Google.Protobuf;
+using MediaMesh.TestSupport;
 
 namespace MediaMesh.Gateway.Tests;
 
@@ -60,10 +60,7 @@ public static class RawGrpcCall
     public static byte[] Frame(IMessage message)
     {
         var payload = message.ToByteArray();
-        var frame = new byte[5 + payload.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
-        payload.CopyTo(frame, 5);
-        return frame;
+        return GrpcFrames.Prefix(0, payload.Length, payload);
     }
 
     private static string? Header(HttpHeaders headers, string name) =>

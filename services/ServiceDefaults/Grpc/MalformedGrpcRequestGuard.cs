@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Reflection;
-using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.Server;
@@ -119,27 +118,8 @@ public sealed partial class MalformedGrpcRequestGuard(RequestDelegate next, IOpt
         response.StatusCode = httpStatus;
         response.ContentType = "application/grpc";
         response.Headers["grpc-status"] = status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = PercentEncode(status.Message);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
         response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
-    }
-
-    /// <summary>grpc-message is percent-encoded UTF-8: every byte outside printable ASCII, and '%' itself.</summary>
-    private static string PercentEncode(string message)
-    {
-        var text = new StringBuilder(message.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(message))
-        {
-            if (b is >= 0x20 and <= 0x7E && b != (byte)'%')
-            {
-                text.Append((char)b);
-            }
-            else
-            {
-                text.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-
-        return text.ToString();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Method}: {Code} {Reason}")]

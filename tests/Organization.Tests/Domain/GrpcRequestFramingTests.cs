@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using Google.Protobuf;
 using MediaMesh.ServiceDefaults.Grpc;
+using MediaMesh.TestSupport;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
 
 namespace MediaMesh.Organization.Tests.Domain;
@@ -15,25 +14,9 @@ public sealed class GrpcRequestFramingTests
     private static string? Check(byte[] body, string? encoding = null) =>
         GrpcRequestFraming.Check(body, encoding, Limit, OrgV1.GetOrganizationRequest.Parser, OrgV1.GetOrganizationRequest.Descriptor.FullName);
 
-    private static byte[] Frame(byte flag, uint length, byte[] payload)
-    {
-        var frame = new byte[5 + payload.Length];
-        frame[0] = flag;
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), length);
-        payload.CopyTo(frame, 5);
-        return frame;
-    }
+    private static byte[] Frame(byte flag, uint length, byte[] payload) => GrpcFrames.Prefix(flag, unchecked((int)length), payload);
 
-    private static byte[] Gzip(byte[] payload)
-    {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(payload);
-        }
-
-        return buffer.ToArray();
-    }
+    private static byte[] Gzip(byte[] payload) => GrpcFrames.Gzip(payload);
 
     [Fact]
     public void A_well_framed_message_and_an_empty_message_pass()
