@@ -32,17 +32,23 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 fi
 
 step "tests on PostgreSQL: the service suites again, every host on a fresh database of a Testcontainers PostgreSQL"
-# Without a Docker engine (or MEDIAMESH_TEST_POSTGRES) every test that needs PostgreSQL is skipped with the reason.
+# Needs a Docker engine for Testcontainers, or MEDIAMESH_TEST_POSTGRES (an admin connection string to a server of
+# your own). Without either the pass is skipped as a whole, saying why: its suites start PostgreSQL in assembly
+# fixtures, and a fixture cannot skip its tests one by one. .ci/run always starts an engine, so CI runs it.
 export DOCKER_API_VERSION=${DOCKER_API_VERSION:-1.41} TESTCONTAINERS_RYUK_DISABLED=${TESTCONTAINERS_RYUK_DISABLED:-true}
-MEDIAMESH_TEST_DATABASE=postgres dotnet test --solution tests/postgres.slnf --no-build 2>&1 | tee "$log"
-pg_status=${PIPESTATUS[0]}
-pg_passed=$(sum succeeded); pg_failed=$(sum failed); pg_skipped=$(sum skipped)
-if [ "$pg_status" -ne 0 ] && [ "$pg_failed" -eq 0 ]; then
-  pg_failed=1
+if [ -n "${MEDIAMESH_TEST_POSTGRES:-}" ] || { command -v docker >/dev/null && docker info >/dev/null 2>&1; }; then
+  MEDIAMESH_TEST_DATABASE=postgres dotnet test --solution tests/postgres.slnf --no-build 2>&1 | tee "$log"
+  pg_status=${PIPESTATUS[0]}
+  pg_passed=$(sum succeeded); pg_failed=$(sum failed); pg_skipped=$(sum skipped)
+  if [ "$pg_status" -ne 0 ] && [ "$pg_failed" -eq 0 ]; then
+    pg_failed=1
+  fi
+  echo "postgres: $pg_passed passed, $pg_failed failed, $pg_skipped skipped"
+  passed=$((passed + pg_passed)); failed=$((failed + pg_failed)); skipped=$((skipped + pg_skipped))
+  [ "$pg_status" -eq 0 ] || status=$pg_status
+else
+  echo "postgres: skipped: no Docker engine answers (docker info) and MEDIAMESH_TEST_POSTGRES is not set"
 fi
-echo "postgres: $pg_passed passed, $pg_failed failed, $pg_skipped skipped"
-passed=$((passed + pg_passed)); failed=$((failed + pg_failed)); skipped=$((skipped + pg_skipped))
-[ "$pg_status" -eq 0 ] || status=$pg_status
 
 step "system check: the suite as the AppHost runs it, through the gateway"
 bash tests/system-check.sh 2>&1 | tee "$log"
