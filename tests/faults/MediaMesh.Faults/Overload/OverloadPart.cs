@@ -34,8 +34,9 @@ public sealed class OverloadPart : FaultPart
             throw new PlatformNotSupportedException("the overload part pins with taskset and reads /proc: Linux only");
         }
 
-        var warmUp = TimeSpan.FromSeconds(run.Size(5, 3));
-        var warmUpBurst = TimeSpan.FromSeconds(run.Size(8, 4));
+        var warmUpRound = TimeSpan.FromSeconds(2);
+        var warmUpBurst = TimeSpan.FromSeconds(1);
+        var warmUpRounds = run.Size(40, 25);
         var warmUpQuiet = TimeSpan.FromSeconds(3);
         var normalRun = TimeSpan.FromSeconds(run.Size(20, 6));
         var overloadRun = TimeSpan.FromSeconds(run.Size(60, 12));
@@ -80,15 +81,18 @@ public sealed class OverloadPart : FaultPart
         {
             using var mix = new UnaryMix(stack.GatewayPort, members);
             Func<int, int> polite = w => 1 + (w % (MemberCount - 1));
-            run.Log(Name, $"warm-up {warmUp.TotalSeconds:0} s, then {warmUpBurst.TotalSeconds:0} s at 10× its rate, {warmUpQuiet.TotalSeconds:0} s quiet");
-            var warm = await LoadPhase.ClosedLoopAsync("warm-up", mix, normalWorkers, polite, warmUp, ct);
-            // The refusal path warmed too (JIT tiering, the greedy member's connection): a gateway that has run
-            // for a while has refused calls before, and a cold refusal path costs several times a warm one.
-            await LoadPhase.OpenLoopAsync("warm-up burst", mix, 10 * warm.AdmittedPerSecond, GreedyOrPolite, warmUpBurst, maxOutstanding: 4000, ct);
+            run.Log(Name, $"warm-up: rounds of {warmUpRound.TotalSeconds:0} s normal load and {warmUpBurst.TotalSeconds:0} s at 10× until the capacity settles (at most {warmUpRounds})");
+            var warm = await WarmUpAsync(mix, normalWorkers, polite, warmUpRound, warmUpBurst, warmUpRounds, ct);
+            run.Log(Name, $"warm-up: {warm.Describe()}");
             // The quiet lets the runtime's background tiering (which a saturated core starves) catch up.
             await Task.Delay(warmUpQuiet, ct);
-            report.Did($"Warm-up: the normal load for {warmUp.TotalSeconds:0} s, then {warmUpBurst.TotalSeconds:0} s at 10× its rate, then {warmUpQuiet.TotalSeconds:0} s of quiet, "
-                + "so that the refusal path is JIT-tiered as in a gateway that has run for a while (a cold refusal path costs several times a warm one); nothing of the warm-up is counted.");
+            report.Did($"Warm-up until the normal load's rate stops rising: rounds of {warmUpRound.TotalSeconds:0} s of the normal load, each followed by {warmUpBurst.TotalSeconds:0} s at 10× its rate "
+                + $"(so the refusal path warms too), until the normal load's rate stopped rising (no round of the last {SettledRounds} more than {SettledGain:P0} above the best before them; "
+                + $"at most {warmUpRounds} rounds), then {warmUpQuiet.TotalSeconds:0} s of quiet; nothing of the warm-up is counted. "
+                + "A .NET process pinned to one core (or a one-CPU container) waits ten times longer before it optimises hot methods, and each newly compiled method restarts "
+                + "that wait; the gateway is compiled optimised from the first call for that reason (MediaMesh.Host.props), the services keep quick JIT for their start-up. "
+                + $"Warm-up: {warm.Describe()}.");
+            report.Check("the normal load's rate settled before the overload (the warm-up ended by itself)", warm.Settled, warm.Describe());
             var idle = MemoryWatch.Now(pids);
 
             run.Log(Name, $"normal load {normalRun.TotalSeconds:0} s");
@@ -210,6 +214,39 @@ public sealed class OverloadPart : FaultPart
         report.Check("recovery within 1 s: p50 of calls started ≥ 1 s after the load dropped ≤ 2× the normal p50",
             afterOneSecond.Count > 0 && afterOneSecond.Median <= 2 * normalP50,
             $"p50 {Ms(afterOneSecond.Median)} (p99 {Ms(afterOneSecond.P99)}) vs normal {Ms(normalP50)}; first second p50 {Ms(firstSecond.Median)} over {firstSecond.Count:N0} calls");
+    }
+
+    private const int SettledRounds = 3;
+
+    private const double SettledGain = 0.05;
+
+    /// <summary>The warm-up's normal-load rate per round, and whether it settled.</summary>
+    private sealed record WarmUp(List<double> Rates, bool Settled)
+    {
+        public string Describe() =>
+            (Settled ? $"settled after {Rates.Count} rounds" : $"not settled after {Rates.Count} rounds")
+            + $", calls/s per round {string.Join(" ", Rates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}";
+
+        public static bool HasSettled(List<double> rates) =>
+            rates.Count > SettledRounds
+            && rates.TakeLast(SettledRounds).Max() <= (1 + SettledGain) * rates.SkipLast(SettledRounds).Max();
+    }
+
+    /// <summary>
+    /// Rounds of the normal load, each followed by a burst at 10× its rate, until the normal load's rate
+    /// stops rising (<see cref="WarmUp.HasSettled"/>) or <paramref name="maxRounds"/> have run.
+    /// </summary>
+    private static async Task<WarmUp> WarmUpAsync(UnaryMix mix, int workers, Func<int, int> polite, TimeSpan round, TimeSpan burst, int maxRounds, CancellationToken ct)
+    {
+        var rates = new List<double>();
+        while (rates.Count < maxRounds && !WarmUp.HasSettled(rates))
+        {
+            var normal = await LoadPhase.ClosedLoopAsync("warm-up", mix, workers, polite, round, ct);
+            rates.Add(normal.AdmittedPerSecond);
+            await LoadPhase.OpenLoopAsync("warm-up burst", mix, 10 * normal.AdmittedPerSecond, GreedyOrPolite, burst, maxOutstanding: 4000, ct);
+        }
+
+        return new WarmUp(rates, WarmUp.HasSettled(rates));
     }
 
     /// <summary>Overload call n: 49 of every 50 from the greedy member 0, the rest from the polite members in turn.</summary>
