@@ -17,6 +17,12 @@ public sealed record FuzzCall(FuzzTransport Transport, string Method, string Mut
     /// <summary>grpc-status of a gRPC or gRPC-Web answer; the "code" of a REST error body.</summary>
     public int? GrpcStatus { get; init; }
 
+    /// <summary>What was sent, in short (size and first bytes), to tell a defect's request apart in the report.</summary>
+    public string? Request { get; init; }
+
+    /// <summary>What came back, in short (body size, header and trailer names), for the report's defects.</summary>
+    public string? Answer { get; init; }
+
     /// <summary>The transport failure, if the answer never came whole.</summary>
     public string? Error { get; init; }
 

@@ -124,6 +124,9 @@ public sealed class FuzzPart : FaultPart
         report.Count("batches compared / calls in them", $"{compared:N0} / {comparedCalls:N0}");
     }
 
+    private static string Example(FuzzCall call) =>
+        string.Join("; ", new[] { call.Method, call.Request is { } request ? "sent " + request : null, call.Answer is { } answer ? "answer " + answer : null }.OfType<string>());
+
     private static void Check(PartReport report, BenchStack stack, List<FuzzCall> calls, IReadOnlyList<ContractMethod> methods, int compared, int comparedCalls,
         List<string> changes, Http2Abuse abuse, int total)
     {
@@ -137,7 +140,7 @@ public sealed class FuzzPart : FaultPart
                 ? $"0 of {calls.Count:N0}"
                 : $"{defects.Count:N0} of {calls.Count:N0}: " + string.Join("; ", defects.GroupBy(c => (c.Transport, c.Mutation, c.Defect))
                     .OrderByDescending(g => g.Count()).Take(12)
-                    .Select(g => $"{g.Key.Transport} {g.Key.Mutation} → {g.Key.Defect} ×{g.Count()} (e.g. {g.First().Method})")));
+                    .Select(g => $"{g.Key.Transport} {g.Key.Mutation} → {g.Key.Defect} ×{g.Count()} (e.g. {Example(g.First())})")));
         report.Check("refused calls change nothing stored (batches refused in full, every table of the three databases compared)",
             compared > 0 && changes.Count == 0,
             changes.Count == 0 ? $"{compared:N0} batches of {comparedCalls:N0} refused calls: no row changed" : string.Join(" | ", changes.Take(3)));

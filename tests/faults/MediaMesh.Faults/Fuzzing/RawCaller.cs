@@ -55,7 +55,7 @@ public sealed class RawCaller : IDisposable
         }
 
         ApplyCommon(request, apiKey, headers, framing, serverStreams);
-        return await SendAsync(_h2, call, request, ReadGrpc, ct);
+        return await SendAsync(_h2, call with { Request = Sample(body) }, request, ReadGrpc, ct);
     }
 
     public async Task<FuzzCall> GrpcWebAsync(FuzzCall call, string path, byte[] body, string apiKey, HeaderMutation headers, Framing framing, bool serverStreams, CancellationToken ct)
@@ -137,7 +137,16 @@ public sealed class RawCaller : IDisposable
     }
 
     private static FuzzCall ReadGrpc(FuzzCall call, HttpResponseMessage response, byte[] body) =>
-        call with { HttpStatus = (int)response.StatusCode, GrpcStatus = StatusOf(response.TrailingHeaders) ?? StatusOf(response.Headers) };
+        call with
+        {
+            HttpStatus = (int)response.StatusCode,
+            GrpcStatus = StatusOf(response.TrailingHeaders) ?? StatusOf(response.Headers),
+            Answer = $"body {body.Length:N0} B, headers [{string.Join(" ", response.Headers.Concat(response.Content.Headers).Select(h => h.Key))}], "
+                + $"trailers [{string.Join(" ", response.TrailingHeaders.Select(h => h.Key))}]",
+        };
+
+    /// <summary>A request body in short: its size and its first 48 bytes in hex.</summary>
+    private static string Sample(byte[] body) => $"{body.Length:N0} B {Convert.ToHexString(body.AsSpan(0, Math.Min(48, body.Length)))}";
 
     private static FuzzCall ReadGrpcWeb(FuzzCall call, HttpResponseMessage response, byte[] body)
     {
