@@ -81,7 +81,7 @@ public sealed class OverloadPart : FaultPart
         {
             using var mix = new UnaryMix(stack.GatewayPort, members);
             Func<int, int> polite = w => 1 + (w % (MemberCount - 1));
-            run.Log(Name, $"warm-up: rounds of {warmUpRound.TotalSeconds:0} s normal load and {warmUpBurst.TotalSeconds:0} s at 10× until the capacity settles (at most {warmUpRounds})");
+            run.Log(Name, $"warm-up: rounds of {warmUpRound.TotalSeconds:0} s normal load and {warmUpBurst.TotalSeconds:0} s at 10× until the normal load's rate stops rising (at most {warmUpRounds})");
             var warm = await WarmUpAsync(mix, normalWorkers, polite, warmUpRound, warmUpBurst, warmUpRounds, ct);
             run.Log(Name, $"warm-up: {warm.Describe()}");
             // The quiet lets the runtime's background tiering (which a saturated core starves) catch up.
@@ -221,8 +221,10 @@ public sealed class OverloadPart : FaultPart
     private const double SettledGain = 0.05;
 
     /// <summary>The warm-up's normal-load rate per round, and whether it settled.</summary>
-    private sealed record WarmUp(List<double> Rates, bool Settled)
+    private sealed record WarmUp(List<double> Rates)
     {
+        public bool Settled => HasSettled(Rates);
+
         public string Describe() =>
             (Settled ? $"settled after {Rates.Count} rounds" : $"not settled after {Rates.Count} rounds")
             + $", calls/s per round {string.Join(" ", Rates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}";
@@ -246,7 +248,7 @@ public sealed class OverloadPart : FaultPart
             await LoadPhase.OpenLoopAsync("warm-up burst", mix, 10 * normal.AdmittedPerSecond, GreedyOrPolite, burst, maxOutstanding: 4000, ct);
         }
 
-        return new WarmUp(rates, WarmUp.HasSettled(rates));
+        return new WarmUp(rates);
     }
 
     /// <summary>Overload call n: 49 of every 50 from the greedy member 0, the rest from the polite members in turn.</summary>
