@@ -205,19 +205,17 @@ public sealed class BenchStack : IAsyncDisposable
             env[$"MediaMesh__InternalToken__Issuers__{name}__PublicKey"] = pair.Public;
         }
 
-        if (_keys.TryGetValue(process, out var own))
+        if (_keys.TryGetValue(SplitReplica(process).Service, out var own))
         {
             env["MediaMesh__InternalToken__PrivateKey"] = own.Private;
         }
 
-        var organization = $"http://127.0.0.1:{PortOf("organization")}";
-        var initiative = $"http://127.0.0.1:{PortOf("initiative")}";
         if (process == "gateway")
         {
             env["ASPNETCORE_HTTP_PORTS"] = string.Empty;
             env["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{GatewayPort}";
             env["Kestrel__Endpoints__Web__Url"] = $"http://127.0.0.1:{GatewayWebPort}";
-            env["MediaMesh__Services__organization__Address"] = organization;
+            AddOutboundAddresses(env, "organization");
             foreach (var service in (string[])["organization", "initiative", "exchange"])
             {
                 for (var replica = 1; replica <= _options.Replicas; replica++)
@@ -236,8 +234,8 @@ public sealed class BenchStack : IAsyncDisposable
             }
 
             env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{PortOf(process)}";
-            env["MediaMesh__Services__organization__Address"] = organization;
-            env["MediaMesh__Services__initiative__Address"] = initiative;
+            AddOutboundAddresses(env, "organization");
+            AddOutboundAddresses(env, "initiative");
             env["MediaMesh__Media__RootDirectory"] = Path.Combine(DataDirectory, "media");
         }
 
@@ -256,6 +254,21 @@ public sealed class BenchStack : IAsyncDisposable
         }
 
         return env;
+    }
+
+    /// <summary>Where a process calls <paramref name="service"/>: its one address, or every replica's.</summary>
+    private void AddOutboundAddresses(Dictionary<string, string> env, string service)
+    {
+        if (_options.Replicas == 1)
+        {
+            env[$"MediaMesh__Services__{service}__Address"] = $"http://127.0.0.1:{PortOf(service)}";
+            return;
+        }
+
+        for (var replica = 1; replica <= _options.Replicas; replica++)
+        {
+            env[$"MediaMesh__Services__{service}__Addresses__{replica - 1}"] = $"http://127.0.0.1:{PortOf(ReplicaName(service, replica))}";
+        }
     }
 
     /// <summary>Starts one process and returns at once, before it listens.</summary>

@@ -1,9 +1,12 @@
 using MediaMesh.ServiceDefaults.Grpc;
 using MediaMesh.ServiceDefaults.Identity;
+using MediaMesh.ServiceDefaults.Lifecycle;
 using Grpc.AspNetCore.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +29,12 @@ public static class Extensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry(serviceName);
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection(ShutdownOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<GracefulShutdown>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<GracefulShutdown>());
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"])
+            .AddCheck<GracefulShutdown>(GracefulShutdown.HealthCheckName, tags: ["ready"]);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServiceInstance>();
         return builder;
@@ -43,6 +51,7 @@ public static class Extensions
         builder.AddInternalTokenAuthentication(serviceName);
         builder.Services.AddGrpc(options =>
         {
+            options.Interceptors.Add<StreamShutdownInterceptor>();
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.Interceptors.Add<ServiceCallAuthorizationInterceptor>();
             options.MaxReceiveMessageSize = 4 * 1024 * 1024;
@@ -96,7 +105,18 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
-        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") || r.Tags.Contains("ready") }).AllowAnonymous();
+        var shutdown = app.Services.GetRequiredService<GracefulShutdown>();
+        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains("live") || r.Tags.Contains("ready"),
+            ResponseWriter = (context, report) =>
+            {
+                // Someone routes by this answer: a stop drains before it stops listening (GracefulShutdown).
+                shutdown.ReadinessProbed();
+                context.Response.ContentType = "text/plain";
+                return context.Response.WriteAsync(report.Status.ToString());
+            },
+        }).AllowAnonymous();
         return app;
     }
 

@@ -59,6 +59,52 @@ public sealed class DependencyFailureTests
     }
 
     [Fact]
+    public async Task With_two_organization_replicas_of_which_one_is_down_every_call_reaches_the_other()
+    {
+        // The live replica answers FAILED_PRECONDITION (INTERNAL to the member); the one that is down would be UNAVAILABLE.
+        await using var organizations = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.FailedPrecondition, "answered"));
+        using var initiatives = new InitiativeServiceHost(organizations.Address);
+        initiatives.WithSetting("MediaMesh:Services:organization:Addresses:0", "http://127.0.0.1:9")
+            .WithSetting("MediaMesh:Services:organization:Addresses:1", organizations.Address.ToString());
+
+        for (var call = 0; call < 10; call++)
+        {
+            await GrpcAssert.Refused(StatusCode.Internal, () => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(Create()));
+        }
+    }
+
+    [Fact]
+    public async Task With_two_organization_replicas_of_which_one_accepts_connections_but_never_answers_reads_are_hedged_to_the_other()
+    {
+        // A replica that is there but silent (just restarted and still compiling, or stuck): without hedging,
+        // every call the balancer gives it would wait out the 5 s deadline and the member's write be UNAVAILABLE.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.Socket>();
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                held.Add(await silent.AcceptSocketAsync(stop.Token));
+            }
+        });
+        await using var organizations = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.FailedPrecondition, "answered"));
+        using var initiatives = new InitiativeServiceHost(organizations.Address);
+        initiatives.WithSetting("MediaMesh:Services:organization:Addresses:0", $"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}")
+            .WithSetting("MediaMesh:Services:organization:Addresses:1", organizations.Address.ToString());
+
+        for (var call = 0; call < 6; call++)
+        {
+            await GrpcAssert.Refused(StatusCode.Internal, () => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(Create()));
+        }
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accepting);
+        held.ForEach(socket => socket.Dispose());
+    }
+
+    [Fact]
     public async Task An_unreachable_organization_service_is_unavailable()
     {
         using var initiatives = new InitiativeServiceHost(new Uri("http://127.0.0.1:9"));

@@ -17,6 +17,14 @@ public sealed class OutboundServiceOptions
     /// <summary>Base address, e.g. http://localhost:5101. Falls back to Aspire's services__{name}__http__0.</summary>
     public string? Address { get; set; }
 
+    /// <summary>
+    /// Several replicas of the service (e.g. http://organization-1:8080, http://organization-2:8080), used
+    /// instead of <see cref="Address"/>: calls are spread round-robin over the replicas that accept
+    /// connections and reads are hedged across them (<see cref="OutboundReplicas"/>), so one stopping,
+    /// restarting or slow replica costs nothing but a read sent twice.
+    /// </summary>
+    public List<string> Addresses { get; set; } = [];
+
     /// <summary>Deadline applied to every call that has none shorter.</summary>
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -51,12 +59,14 @@ public static class OutboundGrpcClients
         builder.Services.AddHttpContextAccessor();
 
         var settings = section.Get<OutboundServiceOptions>() ?? new OutboundServiceOptions();
-        var address = settings.Address
-            ?? builder.Configuration[$"services:{serviceName}:http:0"]
-            ?? throw new InvalidOperationException($"Set MediaMesh:Services:{serviceName}:Address to the {serviceName} service's address.");
+        var replicas = OutboundReplicas.Register(builder.Services, serviceName, settings.Addresses.Count > 0
+            ? settings.Addresses
+            : [settings.Address
+                ?? builder.Configuration[$"services:{serviceName}:http:0"]
+                ?? throw new InvalidOperationException($"Set MediaMesh:Services:{serviceName}:Address to the {serviceName} service's address.")]);
 
         return builder.Services
-            .AddGrpcClient<TClient>(o => o.Address = new Uri(address))
+            .AddGrpcClient<TClient>(o => o.Address = replicas.ChannelAddress)
             .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
             .AddInterceptor(sp => new OutboundCallInterceptor(
                 sp.GetRequiredService<IHttpContextAccessor>(),
@@ -67,6 +77,7 @@ public static class OutboundGrpcClients
                 identity))
             .ConfigureChannel(channel =>
             {
+                replicas.Configure(channel);
                 channel.ServiceConfig = new ServiceConfig
                 {
                     MethodConfigs =
@@ -89,6 +100,9 @@ public static class OutboundGrpcClients
                 {
                     channel.ServiceConfig.MethodConfigs[0].Names.Add(new MethodName { Service = serviceFullName, Method = method });
                 }
+
+                replicas.AddLoadBalancing(channel.ServiceConfig);
+                replicas.HedgeAcrossReplicas(channel.ServiceConfig.MethodConfigs[0], settings.MaxAttempts);
             });
     }
 }

@@ -7,6 +7,7 @@ using MediaMesh.Faults.Kills;
 using MediaMesh.Faults.DiskFull;
 using MediaMesh.Faults.Overload;
 using MediaMesh.Faults.PostgresRestart;
+using MediaMesh.Faults.RollingRestart;
 
 // tests/faults/run.sh [--ci] [--seed N] [--out PATH] [part ...]: every part, or the named ones, one after another.
 FaultPart[] all =
@@ -17,8 +18,9 @@ FaultPart[] all =
     new DiskFullPart(),
 ];
 
-// Parts that run only when named (`run.sh fuzz`): the fuzzer still finds defects on main (README, Reliability).
-FaultPart[] onlyWhenNamed = [new FuzzPart()];
+// Parts that run only when named (`run.sh fuzz rolling`): the fuzzer adds ~5 min to CI; the rolling restart
+// passes at CI size but has yet to show it does so reliably on the 2-core CI machine (README, Reliability).
+FaultPart[] onlyWhenNamed = [new FuzzPart(), new RollingRestartPart()];
 var known = onlyWhenNamed.Concat(all).ToArray();
 
 var ci = false;

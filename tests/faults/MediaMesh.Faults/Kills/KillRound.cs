@@ -272,7 +272,7 @@ public sealed class KillRound(FaultRun run, PartReport report, bool postgres, in
     }
 
     /// <summary>Waits until a call through the gateway that needs <paramref name="process"/> succeeds (at most 60 s).</summary>
-    private static async Task WaitServingAsync(KillWorld world, string process, CancellationToken ct)
+    internal static async Task WaitServingAsync(KillWorld world, string process, CancellationToken ct)
     {
         var member = world.Members[0].Client;
         var waited = Stopwatch.StartNew();

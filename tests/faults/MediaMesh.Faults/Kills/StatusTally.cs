@@ -37,5 +37,8 @@ public sealed class StatusTally
     public IEnumerable<string> UnexpectedExamples =>
         _examples.Where(e => !KillTimeStatuses.Contains(e.Key.Item1)).Select(e => $"{e.Key.Item1} {e.Key.Item2}: {e.Value}");
 
+    /// <summary>One example of every failing status and method: "UNAVAILABLE CreateOffer: message".</summary>
+    public IEnumerable<string> FailureExamples => _examples.Select(e => $"{e.Key.Item1} {e.Key.Item2}: {e.Value}");
+
     public string Summary => string.Join(", ", All.Select(c => $"{c.Code} {c.Count}"));
 }

@@ -13,6 +13,7 @@ namespace MediaMesh.Faults.PostgresRestart;
 public sealed class FeedWatch(MediaMeshClient client) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _reconnectReasons = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _run = Task.CompletedTask;
     private long _events;
@@ -24,6 +25,9 @@ public sealed class FeedWatch(MediaMeshClient client) : IAsyncDisposable
 
     public IReadOnlyCollection<string> SeenOffers => (IReadOnlyCollection<string>)_seen.Keys;
 
+    /// <summary>Why the follower reconnected, each time: the status that ended the stream ("Unavailable with RetryInfo"), or the exception's type.</summary>
+    public IReadOnlyList<string> ReconnectReasons => [.. _reconnectReasons];
+
     public void Start()
     {
         var options = new FeedFollowOptions
@@ -32,7 +36,16 @@ public sealed class FeedWatch(MediaMeshClient client) : IAsyncDisposable
             // Quicker than a member's defaults: the part wants to see how soon the feed is back, not wait out a back-off.
             IdleTimeout = TimeSpan.FromSeconds(20),
             MaxBackoff = TimeSpan.FromSeconds(2),
-            OnReconnect = (_, _) => Interlocked.Increment(ref _reconnects),
+            OnReconnect = (failure, _) =>
+            {
+                Interlocked.Increment(ref _reconnects);
+                _reconnectReasons.Enqueue(failure switch
+                {
+                    MediaMeshException { RetryInfo: not null } refused => $"{refused.StatusCode} with RetryInfo",
+                    Grpc.Core.RpcException rpc => rpc.StatusCode.ToString(),
+                    _ => failure.GetType().Name,
+                });
+            },
         };
         _run = Task.Run(() => client.FollowFeedAsync(new MemoryCursorStore(), (e, _) =>
         {
