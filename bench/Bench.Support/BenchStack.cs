@@ -271,6 +271,12 @@ public sealed class BenchStack : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Names a folder where every process's whole output is kept, a file per process (appended across its
+    /// restarts), for reading a run afterwards; without it only the last lines are kept.
+    /// </summary>
+    public const string LogDirectoryVariable = "MEDIAMESH_BENCH_LOGS";
+
     /// <summary>Starts one process and returns at once, before it listens.</summary>
     public PinnedProcess Launch(string process)
     {
@@ -278,6 +284,11 @@ public sealed class BenchStack : IAsyncDisposable
         // (Kestrel endpoints and protocols, the gateway's routes) as it does when deployed.
         var assembly = AssemblyOf(process, _options.Configuration);
         var started = PinnedProcess.Start(_options.Cores, "dotnet", [assembly], EnvironmentOf(process), Path.GetDirectoryName(assembly));
+        if (Environment.GetEnvironmentVariable(LogDirectoryVariable) is { Length: > 0 } logs)
+        {
+            started.CopyOutputTo(Path.Combine(Directory.CreateDirectory(logs).FullName, process + ".log"));
+        }
+
         _processes[process] = started;
         return started;
     }

@@ -131,6 +131,19 @@ public sealed class PinnedProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>Appends every line from now on to <paramref name="path"/>, each stamped with the time it was read.</summary>
+    public void CopyOutputTo(string path)
+    {
+        // Opened per line: a process's lines keep coming after it exits, and its restart appends to the same file.
+        LineWritten += line =>
+        {
+            lock (_output)
+            {
+                File.AppendAllText(path, $"{DateTime.UtcNow:HH:mm:ss.fff} {line}\n");
+            }
+        };
+    }
+
     private void Append(string? line)
     {
         if (line is null)
