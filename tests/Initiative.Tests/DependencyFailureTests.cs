@@ -105,6 +105,55 @@ public sealed class DependencyFailureTests
     }
 
     [Fact]
+    public async Task Only_organization_replicas_that_answer_ready_get_calls_and_one_joins_or_leaves_as_its_readiness_changes()
+    {
+        // Which replica answered shows in the member's status: "first" is FAILED_PRECONDITION (INTERNAL to the
+        // member), "second" an argument error about the member's ids (INVALID_ARGUMENT).
+        await using var first = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.FailedPrecondition, "first"));
+        await using var second = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.InvalidArgument, "second"));
+        second.SetReady(false);
+        using var initiatives = new InitiativeServiceHost(first.Address);
+        initiatives.WithSetting("MediaMesh:Services:organization:Addresses:0", first.Address.ToString())
+            .WithSetting("MediaMesh:Services:organization:Addresses:1", second.Address.ToString())
+            .WithSetting("MediaMesh:Services:organization:ReadinessProbeInterval", "00:00:00.200");
+
+        // Listening but not ready (starting, or draining before it stops): no call reaches it, from the first.
+        for (var call = 0; call < 10; call++)
+        {
+            Assert.Equal(StatusCode.Internal, await AnsweredAsync());
+        }
+
+        second.SetReady(true);
+        Assert.True(await EventuallyAsync(StatusCode.InvalidArgument), "the replica that became ready got no calls");
+
+        first.SetReady(false);
+        Assert.True(await EventuallyAsync(StatusCode.InvalidArgument, inARow: 10), "the replica that stopped being ready still got calls");
+
+        async Task<StatusCode> AnsweredAsync()
+        {
+            var refused = await Assert.ThrowsAsync<RpcException>(() => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(Create()).ResponseAsync);
+            return refused.StatusCode;
+        }
+
+        async Task<bool> EventuallyAsync(StatusCode expected, int inARow = 1)
+        {
+            var seen = 0;
+            for (var call = 0; call < 200; call++)
+            {
+                seen = await AnsweredAsync() == expected ? seen + 1 : 0;
+                if (seen == inARow)
+                {
+                    return true;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(50));
+            }
+
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_organization_service_is_unavailable()
     {
         using var initiatives = new InitiativeServiceHost(new Uri("http://127.0.0.1:9"));

@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,7 +15,8 @@ namespace MediaMesh.TestSupport;
 /// <summary>
 /// A real gRPC server on a loopback port (Kestrel, HTTP/2) implementing the organization service by
 /// answering every GetOrganization and BatchGetOrganizations call with a chosen status: for tests of
-/// what a caller is told when the organization service refuses in a way that is not about its call.
+/// what a caller is told when the organization service refuses in a way that is not about its call. It answers
+/// <c>/health/ready</c> too (ready unless told otherwise), as a real replica does.
 /// </summary>
 public sealed class AnsweringOrganizationService : IAsyncDisposable
 {
@@ -41,6 +43,8 @@ public sealed class AnsweringOrganizationService : IAsyncDisposable
         builder.Services.AddSingleton(holder);
         var app = builder.Build();
         app.MapGrpcService<Answering>();
+        // The readiness the callers' replica probes ask (MediaMesh.ServiceDefaults.Extensions.ReadinessPath).
+        app.MapGet("/health/ready", (Holder h) => h.Ready ? Results.Ok() : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return new AnsweringOrganizationService(app, address, holder);
@@ -48,6 +52,9 @@ public sealed class AnsweringOrganizationService : IAsyncDisposable
 
     /// <summary>Sets the status the next calls get.</summary>
     public void AnswerWith(Status status) => _holder.Answer = status;
+
+    /// <summary>Sets what <c>/health/ready</c> answers: 200, or 503 when not ready.</summary>
+    public void SetReady(bool ready) => _holder.Ready = ready;
 
     public async ValueTask DisposeAsync()
     {
@@ -58,6 +65,8 @@ public sealed class AnsweringOrganizationService : IAsyncDisposable
     private sealed class Holder
     {
         public Status Answer { get; set; }
+
+        public bool Ready { get; set; } = true;
     }
 
     private sealed class Answering(Holder holder) : OrgV1.OrganizationService.OrganizationServiceBase

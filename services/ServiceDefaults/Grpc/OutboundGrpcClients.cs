@@ -19,11 +19,17 @@ public sealed class OutboundServiceOptions
 
     /// <summary>
     /// Several replicas of the service (e.g. http://organization-1:8080, http://organization-2:8080), used
-    /// instead of <see cref="Address"/>: calls are spread round-robin over the replicas that accept
-    /// connections and reads are hedged across them (<see cref="OutboundReplicas"/>), so one stopping,
+    /// instead of <see cref="Address"/>: calls are spread round-robin over the replicas that answer ready
+    /// and accept connections, and reads are hedged across them (<see cref="OutboundReplicas"/>), so one stopping,
     /// restarting or slow replica costs nothing but a read sent twice.
     /// </summary>
     public List<string> Addresses { get; set; } = [];
+
+    /// <summary>
+    /// With several <see cref="Addresses"/>, how often each replica's <c>/health/ready</c> is asked; only the
+    /// ready ones get calls.
+    /// </summary>
+    public TimeSpan ReadinessProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Deadline applied to every call that has none shorter.</summary>
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(5);
@@ -63,7 +69,8 @@ public static class OutboundGrpcClients
             ? settings.Addresses
             : [settings.Address
                 ?? builder.Configuration[$"services:{serviceName}:http:0"]
-                ?? throw new InvalidOperationException($"Set MediaMesh:Services:{serviceName}:Address to the {serviceName} service's address.")]);
+                ?? throw new InvalidOperationException($"Set MediaMesh:Services:{serviceName}:Address to the {serviceName} service's address.")],
+            settings.ReadinessProbeInterval);
 
         return builder.Services
             .AddGrpcClient<TClient>(o => o.Address = replicas.ChannelAddress)

@@ -9,9 +9,10 @@ namespace MediaMesh.ServiceDefaults.Grpc;
 
 /// <summary>
 /// Where an outbound client's calls go: one address, or several replicas of the service. With several, the
-/// channel balances round-robin over the replicas it can connect to (grpc-dotnet's client-side load
-/// balancing, the addresses resolved by a static resolver keyed by the service's name,
-/// <c>static://organization</c>): a replica that stops listening drops out of the pick at once, and the
+/// channel balances round-robin over the replicas that answer ready (grpc-dotnet's client-side load
+/// balancing; <c>static://organization</c> is resolved by <see cref="ReadyReplicaResolver"/>, which asks each
+/// replica's <c>/health/ready</c> every <see cref="ProbeInterval"/>): a replica that is still starting, or
+/// draining before it stops, gets no calls, one that stops listening drops out of the pick at once, and the
 /// idempotent reads are hedged across the replicas (<see cref="HedgeAcrossReplicas"/>).
 /// </summary>
 public sealed class OutboundReplicas
@@ -19,9 +20,12 @@ public sealed class OutboundReplicas
     private const string Scheme = "static";
     private readonly IReadOnlyList<Uri> _addresses;
 
-    private OutboundReplicas(string serviceName, IReadOnlyList<Uri> addresses)
+    private OutboundReplicas(string serviceName, IReadOnlyList<Uri> addresses, TimeSpan probeInterval)
     {
         _addresses = addresses;
+        ProbeInterval = probeInterval;
+        // An answer slower than the interval is no answer: the probe must not fall behind itself.
+        ProbeTimeout = probeInterval < TimeSpan.FromSeconds(2) ? probeInterval : TimeSpan.FromSeconds(2);
         ChannelAddress = addresses.Count == 1 ? addresses[0] : new Uri($"{Scheme}://{serviceName}");
     }
 
@@ -29,6 +33,12 @@ public sealed class OutboundReplicas
     public Uri ChannelAddress { get; }
 
     public IReadOnlyList<Uri> Addresses => _addresses;
+
+    /// <summary>How often each replica's readiness is asked (several replicas only).</summary>
+    public TimeSpan ProbeInterval { get; }
+
+    /// <summary>How long a readiness probe waits for its answer.</summary>
+    public TimeSpan ProbeTimeout { get; }
 
     /// <summary>Adds round-robin balancing to a channel's service config when there are several replicas.</summary>
     public void AddLoadBalancing(ServiceConfig config)
@@ -43,8 +53,13 @@ public sealed class OutboundReplicas
     /// Parses and records the addresses of <paramref name="serviceName"/>; all must be http or all https
     /// (one channel has one kind of credentials).
     /// </summary>
-    public static OutboundReplicas Register(IServiceCollection services, string serviceName, IReadOnlyList<string> addresses)
+    public static OutboundReplicas Register(IServiceCollection services, string serviceName, IReadOnlyList<string> addresses, TimeSpan probeInterval)
     {
+        if (probeInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"MediaMesh:Services:{serviceName}:ReadinessProbeInterval must be positive.");
+        }
+
         var parsed = addresses.Select(a => Uri.TryCreate(a?.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Port > 0
                 ? uri
                 : throw new InvalidOperationException($"MediaMesh:Services:{serviceName}: '{a}' is not an http(s) address with a port."))
@@ -63,7 +78,7 @@ public sealed class OutboundReplicas
             services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory, ReplicaResolverFactory>());
         }
 
-        var replicas = new OutboundReplicas(serviceName, parsed);
+        var replicas = new OutboundReplicas(serviceName, parsed, probeInterval);
         book.Set(serviceName, replicas);
         return replicas;
     }
@@ -121,25 +136,23 @@ public sealed class OutboundReplicas
             }
         }
 
-        public IReadOnlyList<Uri> Of(string serviceName)
+        public OutboundReplicas Of(string serviceName)
         {
             lock (_services)
             {
                 return _services.TryGetValue(serviceName, out var replicas)
-                    ? replicas.Addresses
+                    ? replicas
                     : throw new InvalidOperationException($"No addresses are configured for the {serviceName} service.");
             }
         }
     }
 
-    /// <summary>Resolves <c>static://{service}</c> to the service's configured replicas.</summary>
+    /// <summary>Resolves <c>static://{service}</c> to the service's configured replicas that answer ready.</summary>
     internal sealed class ReplicaResolverFactory(ReplicaAddressBook book) : ResolverFactory
     {
-        private readonly StaticResolverFactory _inner = new(address =>
-            book.Of(address.Host).Select(uri => new BalancerAddress(uri.Host, uri.Port)));
-
         public override string Name => Scheme;
 
-        public override Resolver Create(ResolverOptions options) => _inner.Create(options);
+        public override Resolver Create(ResolverOptions options) =>
+            new ReadyReplicaResolver(options.Address.Host, book.Of(options.Address.Host), options.LoggerFactory);
     }
 }
