@@ -50,6 +50,13 @@ public sealed partial class MalformedGrpcRequestGuard(RequestDelegate next, IOpt
             return;
         }
 
+        // Kestrel's 30 MB whole-body limit (checked against a Content-Length the caller or a proxy sent) is lifted as
+        // grpc-dotnet lifts it for its calls: the message size limit below is the one that applies.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = null;
+        }
+
         var reader = context.Request.BodyReader;
         ReadOnlySequence<byte> body;
         try
@@ -61,7 +68,7 @@ public sealed partial class MalformedGrpcRequestGuard(RequestDelegate next, IOpt
             Refuse(context, method, ValidationFailedException.For(MalformedRequestField, "the grpc-web-text body is not valid base64"));
             return;
         }
-        catch (BodyTooLargeException)
+        catch (Exception e) when (e is BodyTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
             Refuse(context, method, new LimitExceededException($"The request message is larger than the limit of {_maxMessageLength} bytes."));
             return;
