@@ -130,7 +130,8 @@ internal sealed partial class ReadyReplicaResolver : Resolver
             if (now != _ready[index])
             {
                 _ready[index] = now;
-                LogReadinessChanged(_logger, _service, address.Authority, now ? "joins" : "leaves",
+                // A replica leaving is worth an operator's attention (as YARP's health changes are); one joining is not.
+                LogReadinessChanged(_logger, now ? LogLevel.Information : LogLevel.Warning, _service, address.Authority, now ? "joins" : "leaves",
                     ready switch { true => "it is ready", false => "it answered not ready", null => $"{_failures[index]} probes had no answer" });
             }
         }
@@ -154,6 +155,6 @@ internal sealed partial class ReadyReplicaResolver : Resolver
         _listener?.Invoke(ResolverResult.ForResult(addresses.Select(uri => new BalancerAddress(uri.Host, uri.Port)).ToList()));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The {Service} replica at {Address} {Change} the pick: {Reason}")]
-    private static partial void LogReadinessChanged(ILogger logger, string service, string address, string change, string reason);
+    [LoggerMessage(Message = "The {Service} replica at {Address} {Change} the pick: {Reason}")]
+    private static partial void LogReadinessChanged(ILogger logger, LogLevel level, string service, string address, string change, string reason);
 }
