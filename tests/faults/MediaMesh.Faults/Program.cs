@@ -16,12 +16,13 @@ FaultPart[] all =
     new PostgresRestartPart(),
     new OverloadPart(),
     new DiskFullPart(),
+    new FuzzPart(),
 ];
 
-// Parts that run only when named (`run.sh fuzz rolling`): the fuzzer adds ~5 min to CI; the rolling restart
-// passes at CI size but has yet to show it does so reliably on the 2-core CI machine (README, Reliability).
-FaultPart[] onlyWhenNamed = [new FuzzPart(), new RollingRestartPart()];
-var known = onlyWhenNamed.Concat(all).ToArray();
+// Runs only when named (`run.sh --ci rolling`): it passes at CI size most of the time but not yet reliably enough
+// for CI on this 2-core machine (README, Reliability).
+FaultPart[] onlyWhenNamed = [new RollingRestartPart()];
+var known = all.Concat(onlyWhenNamed).ToArray();
 
 var ci = false;
 var seed = Environment.TickCount & 0x7fffffff;
