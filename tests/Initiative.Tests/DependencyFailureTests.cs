@@ -117,7 +117,11 @@ public sealed class DependencyFailureTests
             .WithSetting("MediaMesh:Services:organization:Addresses:1", second.Address.ToString())
             .WithSetting("MediaMesh:Services:organization:ReadinessProbeInterval", "00:00:00.200");
 
-        // Listening but not ready (starting, or draining before it stops): no call reaches it, from the first.
+        // Listening but not ready (starting, or draining before it stops): no call reaches it once its probe has
+        // answered. The channel's first call starts the probes and waits at most 300 ms for their answers, which a
+        // loaded machine may need longer for: that call may go anywhere.
+        await AnsweredAsync();
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
         for (var call = 0; call < 10; call++)
         {
             Assert.Equal(StatusCode.Internal, await AnsweredAsync());
@@ -151,6 +155,29 @@ public sealed class DependencyFailureTests
 
             return false;
         }
+    }
+
+    [Fact]
+    public async Task With_no_organization_replica_ready_calls_still_go_to_the_replicas_rather_than_nowhere()
+    {
+        await using var first = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.FailedPrecondition, "first"));
+        await using var second = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.InvalidArgument, "second"));
+        first.SetReady(false);
+        second.SetReady(false);
+        using var initiatives = new InitiativeServiceHost(first.Address);
+        initiatives.WithSetting("MediaMesh:Services:organization:Addresses:0", first.Address.ToString())
+            .WithSetting("MediaMesh:Services:organization:Addresses:1", second.Address.ToString())
+            .WithSetting("MediaMesh:Services:organization:ReadinessProbeInterval", "00:00:00.200");
+
+        // Each replica answered (its own status), none was left out: the calls fail or succeed as without the probe.
+        var seen = new HashSet<StatusCode>();
+        for (var call = 0; call < 20; call++)
+        {
+            var refused = await Assert.ThrowsAsync<RpcException>(() => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(Create()).ResponseAsync);
+            seen.Add(refused.StatusCode);
+        }
+
+        Assert.Equal([StatusCode.InvalidArgument, StatusCode.Internal], seen.Order());
     }
 
     [Fact]

@@ -20,6 +20,9 @@ internal sealed partial class ReadyReplicaResolver : Resolver
 
     private static readonly TimeSpan QuickestReprobe = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long the first addresses wait for the first probes' answers at most.</summary>
+    private static readonly TimeSpan FirstPublishWait = TimeSpan.FromMilliseconds(300);
+
     private readonly string _service;
     private readonly OutboundReplicas _replicas;
     private readonly ILogger _logger;
@@ -51,7 +54,7 @@ internal sealed partial class ReadyReplicaResolver : Resolver
     public override void Start(Action<ResolverResult> listener)
     {
         // The first addresses are published after the first probes answer (the channel's first calls wait for
-        // them, at most ProbeTimeout), so a replica that is not ready gets no calls from the start.
+        // them, at most FirstPublishWait), so a replica that says it is not ready gets no calls from the start.
         _listener = listener;
         _ = ProbeLoopAsync(_stop.Token);
     }
@@ -89,9 +92,19 @@ internal sealed partial class ReadyReplicaResolver : Resolver
     {
         try
         {
+            var first = true;
             while (!ct.IsCancellationRequested)
             {
-                await Task.WhenAll(_replicas.Addresses.Select((address, index) => ProbeAsync(address, index, ct)));
+                var round = Task.WhenAll(_replicas.Addresses.Select((address, index) => ProbeAsync(address, index, ct)));
+                if (first && await Task.WhenAny(round, Task.Delay(FirstPublishWait, ct)) != round)
+                {
+                    // A replica that does not answer must not hold up the channel's first calls for the probe's
+                    // whole timeout: publish what the answers so far say (the silent ones still count as ready).
+                    Publish();
+                }
+
+                first = false;
+                await round;
                 Publish();
                 if (await _wake.WaitAsync(_replicas.ProbeInterval, ct))
                 {
