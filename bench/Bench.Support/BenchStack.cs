@@ -13,6 +13,12 @@ public sealed record BenchStackOptions
 
     public string Configuration { get; init; } = "Release";
 
+    /// <summary>
+    /// Runs the hosts from <c>dotnet publish</c> output in this folder (<c>{folder}/{AssemblyName}/{AssemblyName}.dll</c>,
+    /// e.g. the ReadyToRun images deploy/Dockerfile ships) instead of their build output.
+    /// </summary>
+    public string? PublishedDirectory { get; init; }
+
     /// <summary>Extra configuration for every process, e.g. MediaMesh__Gateway__RateLimit__TokensPerPeriod.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
@@ -131,20 +137,38 @@ public sealed class BenchStack : IAsyncDisposable
         throw new InvalidOperationException("run the benchmark from inside the repository (MediaMesh.sln not found above the current folder)");
     }
 
-    /// <summary>The built assembly of a process, e.g. services/Organization/bin/Release/net10.0/MediaMesh.Organization.dll.</summary>
-    public static string AssemblyOf(string process, string configuration = "Release")
+    /// <summary>The project file of a host ("organization", "exchange-2", "gateway", …).</summary>
+    public static string ProjectOf(string process)
     {
-        var (folder, name) = SplitReplica(process).Service switch
+        var (folder, name) = HostOf(process);
+        return Path.Combine(RepositoryRoot(), folder, name + ".csproj");
+    }
+
+    /// <summary>
+    /// The assembly a process runs: the build output (e.g. services/Organization/bin/Release/net10.0/MediaMesh.Organization.dll),
+    /// or the one published in <paramref name="publishedDirectory"/>.
+    /// </summary>
+    public static string AssemblyOf(string process, string configuration = "Release", string? publishedDirectory = null)
+    {
+        var (folder, name) = HostOf(process);
+        if (publishedDirectory is not null)
         {
-            "gateway" => ("gateway/MediaMesh.Gateway", "MediaMesh.Gateway"),
-            "organization" => ("services/Organization", "MediaMesh.Organization"),
-            "initiative" => ("services/Initiative", "MediaMesh.Initiative"),
-            "exchange" => ("services/Exchange", "MediaMesh.Exchange"),
-            _ => throw new ArgumentException($"unknown process {process}", nameof(process)),
-        };
+            var published = Path.Combine(publishedDirectory, name, name + ".dll");
+            return File.Exists(published) ? published : throw new FileNotFoundException($"{published} is missing: publish {name} there first", published);
+        }
+
         var path = Path.Combine(RepositoryRoot(), folder, "bin", configuration, "net10.0", name + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run `dotnet build -c {configuration} MediaMesh.sln` first", path);
     }
+
+    private static (string Folder, string Name) HostOf(string process) => SplitReplica(process).Service switch
+    {
+        "gateway" => ("gateway/MediaMesh.Gateway", "MediaMesh.Gateway"),
+        "organization" => ("services/Organization", "MediaMesh.Organization"),
+        "initiative" => ("services/Initiative", "MediaMesh.Initiative"),
+        "exchange" => ("services/Exchange", "MediaMesh.Exchange"),
+        _ => throw new ArgumentException($"unknown process {process}", nameof(process)),
+    };
 
     /// <summary>A stack with its keys and data folder, nothing started yet (for a benchmark that times each start itself).</summary>
     public static BenchStack Create(BenchStackOptions options) =>
@@ -282,7 +306,7 @@ public sealed class BenchStack : IAsyncDisposable
     {
         // The build output folder is the content root, so the process reads its appsettings.json
         // (Kestrel endpoints and protocols, the gateway's routes) as it does when deployed.
-        var assembly = AssemblyOf(process, _options.Configuration);
+        var assembly = AssemblyOf(process, _options.Configuration, _options.PublishedDirectory);
         var started = PinnedProcess.Start(_options.Cores, "dotnet", [assembly], EnvironmentOf(process), Path.GetDirectoryName(assembly));
         if (Environment.GetEnvironmentVariable(LogDirectoryVariable) is { Length: > 0 } logs)
         {
@@ -342,8 +366,8 @@ public sealed class BenchStack : IAsyncDisposable
     {
         var keyFile = Path.Combine(DataDirectory, $"coordinator-{Guid.NewGuid():N}.key");
         await using (var bootstrap = PinnedProcess.Start(_options.Cores, "dotnet",
-            [AssemblyOf("organization", _options.Configuration), "bootstrap", "--name", name, "--country", country, "--key-file", keyFile],
-            EnvironmentOf("organization"), Path.GetDirectoryName(AssemblyOf("organization", _options.Configuration))))
+            [AssemblyOf("organization", _options.Configuration, _options.PublishedDirectory), "bootstrap", "--name", name, "--country", country, "--key-file", keyFile],
+            EnvironmentOf("organization"), Path.GetDirectoryName(AssemblyOf("organization", _options.Configuration, _options.PublishedDirectory))))
         {
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (!bootstrap.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -25,7 +26,6 @@ if (options.Build)
 
 // In dependency order, as the AppHost and docker-compose start them; each timed alone.
 string[] hosts = ["organization", "initiative", "exchange", "gateway"];
-var stackOptions = new BenchStackOptions { BasePort = 6210, Cores = options.Cores };
 try
 {
     foreach (var host in hosts)
@@ -39,36 +39,64 @@ catch (FileNotFoundException missing)
     return 2;
 }
 
-var startSeconds = hosts.ToDictionary(h => h, _ => new List<double>());
-var servingRss = hosts.ToDictionary(h => h, _ => new List<double>());
-var idleRss = hosts.ToDictionary(h => h, _ => new List<double>());
+// The build output (JIT-compiled at run time) and, side by side, what the container images run: the hosts published
+// for this machine's runtime identifier, which MediaMesh.Host.props makes ReadyToRun (precompiled).
+List<Variant> variants = [new("build output (JIT)", null)];
+if (options.ReadyToRun)
+{
+    var published = Path.Combine(root, "bench", ".publish", "ready-to-run");
+    foreach (var host in hosts)
+    {
+        var project = BenchStack.ProjectOf(host);
+        Console.WriteLine($"publishing {Path.GetFileNameWithoutExtension(project)} ReadyToRun for {RuntimeInformation.RuntimeIdentifier}");
+        Run("dotnet", ["publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false",
+            "-v", "q", "-o", Path.Combine(published, Path.GetFileNameWithoutExtension(project))]);
+    }
+
+    variants.Add(new("published ReadyToRun", published));
+}
+
+var startSeconds = new Dictionary<(Variant, string), List<double>>();
+var servingRss = new Dictionary<(Variant, string), List<double>>();
+var idleRss = new Dictionary<(Variant, string), List<double>>();
+foreach (var key in variants.SelectMany(v => hosts.Select(h => (v, h))))
+{
+    startSeconds[key] = [];
+    servingRss[key] = [];
+    idleRss[key] = [];
+}
+
 var machine = Machine.Describe();
 for (var run = 1; run <= options.Runs; run++)
 {
-    // A fresh data folder and fresh keys per run, as on a first start of a deployment.
-    await using var stack = BenchStack.Create(stackOptions);
-    foreach (var host in hosts)
+    // Interleaved, each variant first in turn, so that a slow spell of the machine costs both alike.
+    foreach (var variant in run % 2 == 1 ? variants : Enumerable.Reverse(variants))
     {
-        var clock = Stopwatch.StartNew();
-        var process = stack.Launch(host);
-        await WaitForServingAsync(process, stack.PortOf(host), TimeSpan.FromSeconds(60));
-        var seconds = clock.Elapsed.TotalSeconds;
-        startSeconds[host].Add(seconds);
-        servingRss[host].Add(Megabytes(ProcessMeter.Memory(process.Id).Rss));
-        Console.WriteLine($"run {run}: {host} SERVING after {seconds:F2} s");
-    }
+        // A fresh data folder and fresh keys per run, as on a first start of a deployment.
+        await using var stack = BenchStack.Create(new BenchStackOptions { BasePort = 6210, Cores = options.Cores, PublishedDirectory = variant.Published });
+        foreach (var host in hosts)
+        {
+            var clock = Stopwatch.StartNew();
+            var process = stack.Launch(host);
+            await WaitForServingAsync(process, stack.PortOf(host), TimeSpan.FromSeconds(60));
+            var seconds = clock.Elapsed.TotalSeconds;
+            startSeconds[(variant, host)].Add(seconds);
+            servingRss[(variant, host)].Add(Megabytes(ProcessMeter.Memory(process.Id).Rss));
+            Console.WriteLine($"run {run}, {variant.Name}: {host} SERVING after {seconds:F2} s");
+        }
 
-    foreach (var host in hosts)
-    {
-        await WarmUpAsync(host, stack);
-    }
+        foreach (var host in hosts)
+        {
+            await WarmUpAsync(host, stack);
+        }
 
-    await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds));
-    foreach (var host in hosts)
-    {
-        var rss = Megabytes(ProcessMeter.Memory(stack.Processes[host].Id).Rss);
-        idleRss[host].Add(rss);
-        Console.WriteLine($"run {run}: {host} idle RSS {rss:F0} MB");
+        await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds));
+        foreach (var host in hosts)
+        {
+            var rss = Megabytes(ProcessMeter.Memory(stack.Processes[host].Id).Rss);
+            idleRss[(variant, host)].Add(rss);
+            Console.WriteLine($"run {run}, {variant.Name}: {host} idle RSS {rss:F0} MB");
+        }
     }
 }
 
@@ -78,29 +106,34 @@ var report = new MarkdownReport(
     $"dotnet run -c Release --project bench/Startup.Bench{(args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty)}",
     machine.Concat(
     [
-        $"Runs: {options.Runs} per process; each run a fresh data folder (SQLite, migrations applied at start) and fresh ECDSA P-256 keys",
-        $"Processes: Release builds (`dotnet <host>.dll`), ASPNETCORE_ENVIRONMENT=Production, no OTLP exporter, pinned with `taskset -c {options.Cores}`; started one after another in dependency order (organization, initiative, exchange, gateway)",
+        $"Runs: {options.Runs} per process and variant, the variants interleaved (each first in turn); each run a fresh data folder (SQLite, migrations applied at start) and fresh ECDSA P-256 keys",
+        $"Processes: `dotnet <host>.dll`, ASPNETCORE_ENVIRONMENT=Production, no OTLP exporter, pinned with `taskset -c {options.Cores}`; started one after another in dependency order (organization, initiative, exchange, gateway)",
+        "Variants: the Release build output (`dotnet build -c Release`, compiled by the JIT as it runs)"
+            + (options.ReadyToRun ? $", and the hosts published for {RuntimeInformation.RuntimeIdentifier} (`dotnet publish -c Release -r {RuntimeInformation.RuntimeIdentifier} --self-contained false`), which MediaMesh.Host.props makes ReadyToRun, as deploy/Dockerfile ships them" : string.Empty),
         "Start-up: from process start to the first grpc.health.v1 Check answering SERVING (polled every 20 ms)",
         $"Idle RSS: VmRSS after 50 health checks and 50 authenticated calls per process (through the gateway: unauthenticated ones), then {options.IdleSeconds} s idle",
     ]));
 report.Heading("Results");
 report.Table(
-    ["process", "start to SERVING, s: median (min–max)", $"≤ {StartTargetSeconds:F0} s", "RSS at SERVING, MB", "idle RSS, MB: median (min–max)", $"< {RssTargetMb:F0} MB"],
-    hosts.Select(h =>
+    ["process", "variant", "start to SERVING, s: median (min–max)", $"≤ {StartTargetSeconds:F0} s", "start vs build output (medians)", "RSS at SERVING, MB", "idle RSS, MB: median (min–max)", $"< {RssTargetMb:F0} MB"],
+    hosts.SelectMany(h => variants.Select(v =>
     {
-        var start = Summary.Of(startSeconds[h]);
-        var idle = Summary.Of(idleRss[h]);
+        var start = Summary.Of(startSeconds[(v, h)]);
+        var idle = Summary.Of(idleRss[(v, h)]);
+        var baseline = Summary.Of(startSeconds[(variants[0], h)]);
         return (IReadOnlyList<string>)
         [
             h,
+            v.Name,
             start.MedianRange("F2"),
             start.Max <= StartTargetSeconds ? "met" : $"missed by {(start.Max - StartTargetSeconds).ToString("F2", CultureInfo.InvariantCulture)} s (slowest run)",
-            Summary.Of(servingRss[h]).MedianRange("F0"),
+            (start.Median / baseline.Median).ToString("F2", CultureInfo.InvariantCulture) + "×",
+            Summary.Of(servingRss[(v, h)]).MedianRange("F0"),
             idle.MedianRange("F0"),
             idle.Max < RssTargetMb ? "met" : $"missed by {(idle.Max - RssTargetMb).ToString("F0", CultureInfo.InvariantCulture)} MB (largest run)",
         ];
-    }),
-    [false, true, false, true, true, false]);
+    })),
+    [false, false, true, false, true, true, true, false]);
 report.Line("A target counts as met only if every run met it (the slowest start, the largest idle RSS).");
 report.Save(options.Output);
 Console.WriteLine($"wrote {options.Output}");
@@ -186,3 +219,6 @@ static void Run(string file, IReadOnlyList<string> arguments)
         throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with {process.ExitCode}");
     }
 }
+
+/// <summary>One way of running the hosts: their build output, or what <c>dotnet publish</c> put in <see cref="Published"/>.</summary>
+internal sealed record Variant(string Name, string? Published);

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace MediaMesh.Startup.Bench;
 
-/// <summary>Command-line options: `--runs N` (5), `--idle-seconds N` (10), `--cores LIST` (taskset, "0-1"), `--build`, `--out PATH`.</summary>
-internal sealed record StartupOptions(int Runs, int IdleSeconds, string Cores, bool Build, string Output)
+/// <summary>
+/// Command-line options: `--runs N` (5), `--idle-seconds N` (10), `--cores LIST` (taskset, "0-1"), `--build`,
+/// `--no-ready-to-run` (the build output alone, without the published ReadyToRun hosts beside it), `--out PATH`.
+/// </summary>
+internal sealed record StartupOptions(int Runs, int IdleSeconds, string Cores, bool Build, bool ReadyToRun, string Output)
 {
     public static StartupOptions Parse(string[] args, string repositoryRoot)
     {
@@ -20,6 +23,7 @@ internal sealed record StartupOptions(int Runs, int IdleSeconds, string Cores, b
             Number("idle-seconds", 10),
             Value("cores") ?? "0-1",
             args.Contains("--build"),
+            !args.Contains("--no-ready-to-run"),
             Value("out") ?? Path.Combine(repositoryRoot, "bench", "results", "startup-footprint.md"));
     }
 }
