@@ -18,6 +18,7 @@ namespace MediaMesh.ServiceDefaults.Grpc;
 /// INVALID_ARGUMENT, never UNKNOWN. No handler throws RpcException itself: one that escapes comes from a
 /// call to another service and follows <see cref="DependencyFailure"/>'s rule, never passed through raw.
 /// Once the incoming call's own deadline has passed, a failure it caused is DEADLINE_EXCEEDED.
+/// Every status is bounded by <see cref="StatusSize"/>, whatever the request held.
 /// </summary>
 public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
@@ -99,6 +100,13 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     /// <summary>Maps an exception to the status a caller sees. Public so tests can check the table.</summary>
     public static Status ToStatus(Exception exception, ServerCallContext? context = null)
     {
+        var status = Unbounded(exception, context);
+        status.Message = StatusSize.Clip(status.Message, StatusSize.MaxMessageLength);
+        return status;
+    }
+
+    private static Status Unbounded(Exception exception, ServerCallContext? context)
+    {
         if (exception is IncomingStreamException incoming)
         {
             return new Status { Code = (int)incoming.Code, Message = incoming.Message };
@@ -117,13 +125,13 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         switch (exception)
         {
             case ValidationFailedException invalid:
-                var badRequest = new BadRequest();
-                badRequest.FieldViolations.AddRange(invalid.Violations.Select(v =>
-                    new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
-                return WithDetail(Code.InvalidArgument, invalid.Message, badRequest);
+                return InvalidArgument(invalid);
             case ResourceNotFoundException notFound:
-                return WithDetail(Code.NotFound, notFound.Message,
-                    new ResourceInfo { ResourceType = notFound.ResourceType, ResourceName = notFound.ResourceId });
+                return WithDetail(Code.NotFound, notFound.Message, new ResourceInfo
+                {
+                    ResourceType = notFound.ResourceType,
+                    ResourceName = StatusSize.Clip(notFound.ResourceId, StatusSize.MaxTextLength),
+                });
             case AlreadyExistsException exists:
                 return new Status { Code = (int)Code.AlreadyExists, Message = exists.Message };
             case EtagMismatchException or DbUpdateConcurrencyException:
@@ -137,8 +145,8 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 failure.Violations.Add(new PreconditionFailure.Types.Violation
                 {
                     Type = precondition.ViolationType,
-                    Subject = precondition.Subject,
-                    Description = precondition.Message,
+                    Subject = StatusSize.Clip(precondition.Subject, StatusSize.MaxTextLength),
+                    Description = StatusSize.Clip(precondition.Message, StatusSize.MaxMessageLength),
                 });
                 var refused = WithDetail(Code.FailedPrecondition, precondition.Message, failure);
                 if (precondition.RetryAfter is { } retryAfter)
@@ -175,6 +183,30 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return WithDetail(Code.Internal, $"An internal error occurred. Trace id: {traceId}.",
                     new ErrorInfo { Reason = "INTERNAL", Domain = "mediamesh", Metadata = { ["trace_id"] = traceId } });
         }
+    }
+
+    private static Status InvalidArgument(ValidationFailedException invalid)
+    {
+        var badRequest = new BadRequest();
+        foreach (var violation in invalid.Violations.Take(StatusSize.MaxFieldViolations))
+        {
+            var listed = new BadRequest.Types.FieldViolation
+            {
+                Field = StatusSize.Clip(violation.Field, StatusSize.MaxFieldLength),
+                Description = StatusSize.Clip(violation.Description, StatusSize.MaxTextLength),
+            };
+            badRequest.FieldViolations.Add(listed);
+            if (badRequest.CalculateSize() > StatusSize.MaxFieldViolationBytes)
+            {
+                badRequest.FieldViolations.Remove(listed);
+                break;
+            }
+        }
+
+        var message = badRequest.FieldViolations.Count < invalid.Violations.Count
+            ? $"Invalid request: {invalid.Violations.Count} field violations; the first {badRequest.FieldViolations.Count} are listed."
+            : invalid.Message;
+        return WithDetail(Code.InvalidArgument, message, badRequest);
     }
 
     /// <summary>A full volume or quota (the media store's, the database's): RESOURCE_EXHAUSTED rather than INTERNAL or UNAVAILABLE.</summary>

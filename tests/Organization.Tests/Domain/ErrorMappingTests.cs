@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Google.Protobuf;
 using Google.Rpc;
 using MediaMesh.Common.Errors;
 using MediaMesh.ServiceDefaults.Grpc;
@@ -131,4 +132,77 @@ public sealed class ErrorMappingTests
         var status = ErrorMappingInterceptor.ToStatus(new IOException("Input/output error : '/var/lib/mediamesh/media/x.media'", 5));
         Assert.Equal((int)Code.Internal, status.Code);
     }
+
+    public static TheoryData<Exception> HostileRefusals
+    {
+        get
+        {
+            var huge = new string('x', 100_000);
+            var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 50_000));
+            return new()
+            {
+                new ValidationFailedException([.. Enumerable.Range(0, 10_000).Select(i => new FieldViolation($"offer.tags[{i}]{huge[..200]}", emoji[..1000]))]),
+                ValidationFailedException.For(huge, emoji),
+                new ResourceNotFoundException("Organization", huge),
+                new EtagMismatchException("Offer", emoji),
+                new PreconditionFailedException(huge, "STATE", emoji),
+                new AlreadyExistsException(huge),
+                new PermissionDeniedException(emoji),
+            };
+        }
+    }
+
+    /// <summary>
+    /// A status travels in trailers: over a caller's header limit it fails the whole HTTP/2 connection (every
+    /// call on it), so whatever a hostile request held, the answer stays small.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HostileRefusals))]
+    public void A_status_stays_small_whatever_the_request_held(Exception exception)
+    {
+        var status = ErrorMappingInterceptor.ToStatus(exception);
+
+        // What the trailers carry: grpc-status-details-bin (base64 of the status) and grpc-message (percent-encoded).
+        var trailerBytes = Convert.ToBase64String(status.ToByteArray()).Length + Uri.EscapeDataString(status.Message).Length;
+        Assert.True(trailerBytes < 7 * 1024, $"{trailerBytes} bytes of trailers");
+        Assert.True(status.Message.Length <= StatusSize.MaxMessageLength);
+        if (status.Details.Count == 1 && status.Details[0].TryUnpack<BadRequest>(out var badRequest))
+        {
+            Assert.NotEmpty(badRequest.FieldViolations);
+        }
+
+        var strictUtf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        Assert.True(strictUtf8.GetByteCount(status.Message) > 0, "no pair of surrogates is split");
+    }
+
+    [Fact]
+    public void Many_field_violations_list_the_first_ten_and_count_them_all()
+    {
+        var status = ErrorMappingInterceptor.ToStatus(new ValidationFailedException(
+            [.. Enumerable.Range(0, 10_000).Select(i => new FieldViolation($"participant_ids[{i}]", "must be an organisation id"))]));
+
+        Assert.Equal((int)Code.InvalidArgument, status.Code);
+        Assert.Equal("Invalid request: 10000 field violations; the first 10 are listed.", status.Message);
+        var badRequest = Assert.Single(status.Details).Unpack<BadRequest>();
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"participant_ids[{i}]"), badRequest.FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public void A_long_id_is_clipped_at_its_start_in_the_resource_info()
+    {
+        var id = "org_" + new string('a', 10_000);
+        var info = Assert.Single(ErrorMappingInterceptor.ToStatus(new ResourceNotFoundException("Organization", id)).Details).Unpack<ResourceInfo>();
+
+        Assert.Equal(StatusSize.MaxTextLength, info.ResourceName.Length);
+        Assert.StartsWith("org_aaaa", info.ResourceName, StringComparison.Ordinal);
+        Assert.EndsWith("…", info.ResourceName, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("short", 10, "short")]
+    [InlineData("abcdefghijkl", 10, "abcdefghi…")]
+    [InlineData("abcdefgh\U0001F600xyz", 10, "abcdefgh…")]
+    [InlineData("abcdefg\U0001F600xyz", 10, "abcdefg\U0001F600…")]
+    public void Clipping_keeps_the_start_and_never_splits_a_surrogate_pair(string text, int max, string expected) =>
+        Assert.Equal(expected, StatusSize.Clip(text, max));
 }
