@@ -32,6 +32,9 @@ public enum ForwardingFailure
 
     /// <summary>The backend reset the stream without a status.</summary>
     StreamReset,
+
+    /// <summary>The gateway is stopping and ended the stream itself (the caller resumes elsewhere or after the restart).</summary>
+    GatewayStopping,
 }
 
 /// <summary>
@@ -39,9 +42,11 @@ public enum ForwardingFailure
 /// (from grpc-timeout, taken when the call arrived) and the backend's response, whose grpc-status
 /// YARP throws away when a later read or write fails. <see cref="Classify"/> is the one rule that
 /// both the error answer (<see cref="ProxyErrorMiddleware"/>) and passive health
-/// (<see cref="GrpcAwarePassiveHealthPolicy"/>) follow.
+/// (<see cref="GrpcAwarePassiveHealthPolicy"/>) follow. A stream runs with its own cancellation in place of
+/// the caller's (<see cref="ProxyErrorMiddleware"/>), so whether the caller went away is asked of
+/// <paramref name="callerAborted"/>, the token the call arrived with.
 /// </summary>
-public sealed class ForwardedCall(DateTimeOffset? callerDeadline)
+public sealed class ForwardedCall(DateTimeOffset? callerDeadline, CancellationToken callerAborted, CancellationToken gatewayStopping)
 {
     private const int Http2RefusedStream = 0x7;
     private const int Http2Cancel = 0x8;
@@ -112,7 +117,12 @@ public sealed class ForwardedCall(DateTimeOffset? callerDeadline)
             return ForwardingFailure.CallerDeadline;
         }
 
-        if (context.RequestAborted.IsCancellationRequested
+        if (gatewayStopping.IsCancellationRequested && !callerAborted.IsCancellationRequested)
+        {
+            return ForwardingFailure.GatewayStopping;
+        }
+
+        if (callerAborted.IsCancellationRequested
             || error.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
                 or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient)
         {

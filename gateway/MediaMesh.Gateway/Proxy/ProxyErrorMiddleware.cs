@@ -1,5 +1,7 @@
 using Grpc.Core;
 using MediaMesh.Gateway.Errors;
+using MediaMesh.Gateway.RateLimiting;
+using MediaMesh.ServiceDefaults.Lifecycle;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace MediaMesh.Gateway.Proxy;
@@ -12,13 +14,32 @@ namespace MediaMesh.Gateway.Proxy;
 /// UNAVAILABLE (retry) only when no backend could be reached, INTERNAL for a stream the backend
 /// reset without a status. A native gRPC response that has already started still ends with a
 /// status in its trailers rather than a bare RST_STREAM.
+/// <para>
+/// Streams (feeds, uploads, downloads) do not outlive the gateway: when its drain is over
+/// (<see cref="GracefulShutdown.StreamsEnding"/>) each open one is cancelled towards its backend and ends
+/// with UNAVAILABLE and RetryInfo, the status the SDK resumes from, and a stream that arrives after that is
+/// refused the same way. Without this a stop waited for every open feed until the host's shutdown
+/// timeout and then cut them without a status.
+/// </para>
 /// </summary>
 public static class ProxyErrorMiddleware
 {
+    private const string GatewayStoppingMessage = "The gateway is shutting down; call again to continue.";
+
     public static async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var clock = context.RequestServices.GetRequiredService<TimeProvider>();
-        var call = new ForwardedCall(ForwardedCall.DeadlineFrom(context.Request.Headers["grpc-timeout"], clock.GetUtcNow()));
+        var shutdown = context.RequestServices.GetRequiredService<GracefulShutdown>();
+        var isStream = InFlightLimiting.KindOf(context) == InFlightKind.Stream;
+        if (isStream && shutdown.StreamsEnding.IsCancellationRequested)
+        {
+            await GrpcErrorResponse.TryWriteRetryLaterAsync(context, StatusCode.Unavailable, GatewayStoppingMessage, shutdown.StreamRetryDelay);
+            return;
+        }
+
+        var callerAborted = context.RequestAborted;
+        var call = new ForwardedCall(ForwardedCall.DeadlineFrom(context.Request.Headers["grpc-timeout"], clock.GetUtcNow()),
+            callerAborted, isStream ? shutdown.StreamsEnding : CancellationToken.None);
         if (GrpcErrorResponse.IsGrpc(context) && !GrpcErrorResponse.IsGrpcWeb(context) && context.Features.Get<IHttpResetFeature>() is { } reset)
         {
             call.DeferredReset = new DeferredReset(reset);
@@ -26,7 +47,24 @@ public static class ProxyErrorMiddleware
         }
 
         context.Features.Set(call);
-        await next(context);
+        if (isStream)
+        {
+            // YARP cancels the forwarding with RequestAborted: the stream's own token also fires when the gateway stops.
+            using var streamAborted = CancellationTokenSource.CreateLinkedTokenSource(callerAborted, shutdown.StreamsEnding);
+            context.RequestAborted = streamAborted.Token;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.RequestAborted = callerAborted;
+            }
+        }
+        else
+        {
+            await next(context);
+        }
 
         var failure = call.Classify(context, clock.GetUtcNow());
         var answered = failure switch
@@ -42,6 +80,8 @@ public static class ProxyErrorMiddleware
                 "The service sent nothing for longer than the gateway waits."),
             ForwardingFailure.StreamReset => await GrpcErrorResponse.TryWriteAsync(context, StatusCode.Internal,
                 "The service ended the call without a status."),
+            ForwardingFailure.GatewayStopping => await GrpcErrorResponse.TryWriteRetryLaterAsync(context, StatusCode.Unavailable,
+                GatewayStoppingMessage, shutdown.StreamRetryDelay),
             _ => await GrpcErrorResponse.TryWriteRetryLaterAsync(context, StatusCode.Unavailable,
                 "The service behind this call is not reachable right now; retry shortly.", TimeSpan.FromSeconds(1)),
         };
