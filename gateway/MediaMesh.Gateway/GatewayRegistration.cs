@@ -92,6 +92,7 @@ public static class GatewayRegistration
 
     public static WebApplication UseMediaMeshGateway(this WebApplication app)
     {
+        app.Use(LingeringRequestDrain.InvokeAsync);
         app.UseRouting();
         app.UseCors(BrowserCorsPolicy);
         app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
