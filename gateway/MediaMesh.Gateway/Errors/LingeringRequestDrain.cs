@@ -34,14 +34,14 @@ public static class LingeringRequestDrain
         var body = request.BodyReader;
         try
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            limit.CancelAfter(MaxTime);
-            if (await EndedAsync(body, limit.Token))
+            if (Ended(body))
             {
                 return;
             }
 
             await context.Response.CompleteAsync();
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            limit.CancelAfter(MaxTime);
             ReadResult read;
             do
             {
@@ -57,29 +57,18 @@ public static class LingeringRequestDrain
     }
 
     /// <summary>
-    /// Whether the body has been read to its end. YARP can leave its read of the body pending when the backend
-    /// answered first (it stops sending, not reading): that read is cancelled and given a moment to return.
+    /// Whether the body has been read to its end. Throws InvalidOperationException while another read is pending
+    /// (YARP's, after a backend's early answer): nothing can be drained then.
     /// </summary>
-    private static async Task<bool> EndedAsync(PipeReader body, CancellationToken ct)
+    private static bool Ended(PipeReader body)
     {
-        for (var attempt = 0; ; attempt++)
+        if (!body.TryRead(out var buffered))
         {
-            try
-            {
-                if (!body.TryRead(out var buffered))
-                {
-                    return false;
-                }
-
-                var ended = buffered.IsCompleted && buffered.Buffer.IsEmpty;
-                body.AdvanceTo(buffered.Buffer.End);
-                return ended;
-            }
-            catch (InvalidOperationException) when (attempt < 20)
-            {
-                body.CancelPendingRead();
-                await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
-            }
+            return false;
         }
+
+        var ended = buffered.IsCompleted && buffered.Buffer.IsEmpty;
+        body.AdvanceTo(buffered.Buffer.End);
+        return ended;
     }
 }
