@@ -33,12 +33,16 @@ await using var stack = await BenchStack.StartAsync(new BenchStackOptions
     Cores = ProxyCores,
     ProcessEnvironment = new Dictionary<string, IReadOnlyDictionary<string, string>>
     {
-        // The limiter runs on every call as in production; its bucket is big enough that the
-        // benchmark's one member is never refused (50 calls/s would be refused at once).
+        // The limiters run on every call as in production; the token bucket (refilled every 10 ms to its
+        // largest setting) and the in-flight limits are big enough that the benchmark's one member, 256 calls
+        // in flight, is never refused (the shipped 50 calls/s and 32 in flight would refuse it at once).
         ["gateway"] = new Dictionary<string, string>
         {
-            ["MediaMesh__Gateway__RateLimit__BurstLimit"] = "100000000",
-            ["MediaMesh__Gateway__RateLimit__TokensPerPeriod"] = "100000000",
+            ["MediaMesh__Gateway__RateLimit__BurstLimit"] = "1000000",
+            ["MediaMesh__Gateway__RateLimit__TokensPerPeriod"] = "1000000",
+            ["MediaMesh__Gateway__RateLimit__ReplenishmentPeriod"] = "00:00:00.010",
+            ["MediaMesh__Gateway__InFlight__PerOrganization"] = "10000",
+            ["MediaMesh__Gateway__InFlight__Total"] = "10000",
         },
     },
 });
