@@ -33,12 +33,22 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         return new OfferView(offer.Snapshot(), []);
     }
 
+    /// <summary>
+    /// The offer (or one of its past versions) if the caller may see it. The current version comes with its
+    /// renditions in one round trip, untracked, from a compiled query: the hottest read skips EF's per-call work on
+    /// the expression.
+    /// </summary>
     public async Task<OfferView> GetAsync(CallerIdentity caller, string id, long version, CancellationToken ct)
     {
-        var offer = await FindVisibleAsync(caller, id, ct);
-        if (version == 0 || version == offer.ContentVersion)
+        var found = await FindWithRenditions(db, id, ct);
+        if (found is null || !caller.MaySee(found.Offer))
         {
-            return await ViewAsync(offer, ct);
+            throw new ResourceNotFoundException("Offer", id);
+        }
+
+        if (version == 0 || version == found.Offer.ContentVersion)
+        {
+            return new OfferView(found.Offer.Snapshot(), found.Renditions);
         }
 
         var past = await db.OfferVersions.AsNoTracking().SingleOrDefaultAsync(v => v.OfferId == id && v.ContentVersion == version, ct)
@@ -270,6 +280,14 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
         var renditions = await db.Renditions.AsNoTracking().Where(r => r.OfferId == offer.Id).OrderBy(r => r.CreateTime).ThenBy(r => r.Id).ToListAsync(ct);
         return new OfferView(offer.Snapshot(), renditions);
     }
+
+    private sealed record OfferWithRenditions(Offer Offer, List<Rendition> Renditions);
+
+    private static readonly Func<ExchangeDbContext, string, CancellationToken, Task<OfferWithRenditions?>> FindWithRenditions =
+        EF.CompileAsyncQuery((ExchangeDbContext db, string id, CancellationToken ct) => db.Offers.AsNoTracking()
+            .Where(o => o.Id == id)
+            .Select(o => new OfferWithRenditions(o, db.Renditions.Where(r => r.OfferId == o.Id).OrderBy(r => r.CreateTime).ThenBy(r => r.Id).ToList()))
+            .FirstOrDefault());
 
     /// <summary>Views of several offers with their renditions, in the given order, in one query.</summary>
     public async Task<IReadOnlyList<OfferView>> ViewsAsync(IReadOnlyList<Offer> offers, CancellationToken ct)

@@ -33,11 +33,26 @@ public sealed class InitiativeWorkflow(InitiativeDbContext db, OrganizationDirec
         return new InitiativeView(initiative, 0);
     }
 
+    /// <summary>
+    /// An initiative with its count of signatories, in one round trip, untracked; NOT_FOUND if the caller may not see
+    /// it. A compiled query: the hottest read skips EF's per-call work on the expression.
+    /// </summary>
     public async Task<InitiativeView> GetAsync(CallerIdentity caller, string id, CancellationToken ct)
     {
-        var initiative = await db.FindVisibleAsync(caller, id, ct);
-        return new InitiativeView(initiative, await CountSignatoriesAsync(id, ct));
+        var view = await FindWithSignatoryCount(db, id, ct);
+        if (view is null || !caller.MaySee(view.Initiative))
+        {
+            throw new ResourceNotFoundException("Initiative", id);
+        }
+
+        return view;
     }
+
+    private static readonly Func<InitiativeDbContext, string, CancellationToken, Task<InitiativeView?>> FindWithSignatoryCount =
+        EF.CompileAsyncQuery((InitiativeDbContext db, string id, CancellationToken ct) => db.Initiatives.AsNoTracking()
+            .Where(i => i.Id == id)
+            .Select(i => new InitiativeView(i, db.Signatures.Count(s => s.InitiativeId == i.Id && s.State == SignatureState.Signed)))
+            .FirstOrDefault());
 
     public async Task<PageResult<InitiativeView>> ListAsync(CallerIdentity caller, InitiativeQuery query, PageRequest page, CancellationToken ct)
     {

@@ -31,23 +31,23 @@ public sealed class OrganizationDirectory(OrganizationDbContext db, TimeProvider
         return new OrganizationView(organization, []);
     }
 
-    /// <summary>An organisation with its unions, in one round trip, untracked (a read changes nothing).</summary>
-    public async Task<OrganizationView> GetAsync(string id, CancellationToken ct)
-    {
-        var found = await db.Organizations.AsNoTracking()
+    /// <summary>
+    /// An organisation with its unions, in one round trip, untracked (a read changes nothing). A compiled query: the
+    /// hottest read skips EF's per-call work on the expression (parameter extraction, which compiled a delegate on
+    /// every call for the subquery's <c>db</c>, and the query-cache look-up).
+    /// </summary>
+    public async Task<OrganizationView> GetAsync(string id, CancellationToken ct) =>
+        await FindWithUnions(db, id, ct) ?? throw new ResourceNotFoundException("Organization", id);
+
+    private static readonly Func<OrganizationDbContext, string, CancellationToken, Task<OrganizationView?>> FindWithUnions =
+        EF.CompileAsyncQuery((OrganizationDbContext db, string id, CancellationToken ct) => db.Organizations.AsNoTracking()
             .Where(o => o.Id == id)
-            .Select(o => new
-            {
-                Organization = o,
-                UnionIds = db.UnionMemberships
-                    .Where(m => m.MemberId == o.Id && m.State == UnionMembershipState.Approved)
-                    .OrderBy(m => m.UnionId)
-                    .Select(m => m.UnionId)
-                    .ToList(),
-            })
-            .FirstOrDefaultAsync(ct) ?? throw new ResourceNotFoundException("Organization", id);
-        return new OrganizationView(found.Organization, found.UnionIds);
-    }
+            .Select(o => new OrganizationView(o, db.UnionMemberships
+                .Where(m => m.MemberId == o.Id && m.State == UnionMembershipState.Approved)
+                .OrderBy(m => m.UnionId)
+                .Select(m => m.UnionId)
+                .ToList()))
+            .FirstOrDefault());
 
     public async Task<(IReadOnlyList<OrganizationView> Found, IReadOnlyList<string> Missing)> BatchGetAsync(IReadOnlyList<string> ids, CancellationToken ct)
     {
