@@ -6,6 +6,7 @@ using MediaMesh.Exchange.Domain;
 using MediaMesh.Exchange.Persistence;
 using MediaMesh.ServiceDefaults.Audit;
 using MediaMesh.ServiceDefaults.Identity;
+using MediaMesh.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediaMesh.Exchange.Application;
@@ -35,12 +36,11 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
 
     /// <summary>
     /// The offer (or one of its past versions) if the caller may see it. The current version comes with its
-    /// renditions in one round trip, untracked, from a compiled query: the hottest read skips EF's per-call work on
-    /// the expression.
+    /// renditions in one round trip, untracked, from a compiled query.
     /// </summary>
     public async Task<OfferView> GetAsync(CallerIdentity caller, string id, long version, CancellationToken ct)
     {
-        var found = await FindWithRenditions(db, id, ct);
+        var found = await FindWithRenditions.ExecuteAsync(db, id, ct);
         if (found is null || !caller.MaySee(found.Offer))
         {
             throw new ResourceNotFoundException("Offer", id);
@@ -283,8 +283,7 @@ public sealed class OfferWorkflow(ExchangeDbContext db, TimeProvider clock, Memb
 
     private sealed record OfferWithRenditions(Offer Offer, List<Rendition> Renditions);
 
-    private static readonly Func<ExchangeDbContext, string, CancellationToken, Task<OfferWithRenditions?>> FindWithRenditions =
-        EF.CompileAsyncQuery((ExchangeDbContext db, string id, CancellationToken ct) => db.Offers.AsNoTracking()
+    private static readonly CompiledQueryPerModel<ExchangeDbContext, string, OfferWithRenditions?> FindWithRenditions = new((ExchangeDbContext db, string id, CancellationToken ct) => db.Offers.AsNoTracking()
             .Where(o => o.Id == id)
             .Select(o => new OfferWithRenditions(o, db.Renditions.Where(r => r.OfferId == o.Id).OrderBy(r => r.CreateTime).ThenBy(r => r.Id).ToList()))
             .FirstOrDefault());

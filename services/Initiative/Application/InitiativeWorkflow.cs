@@ -3,6 +3,7 @@ using MediaMesh.Common.Paging;
 using MediaMesh.Initiatives.Domain;
 using MediaMesh.Initiatives.Persistence;
 using MediaMesh.ServiceDefaults.Identity;
+using MediaMesh.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediaMesh.Initiatives.Application;
@@ -34,12 +35,12 @@ public sealed class InitiativeWorkflow(InitiativeDbContext db, OrganizationDirec
     }
 
     /// <summary>
-    /// An initiative with its count of signatories, in one round trip, untracked; NOT_FOUND if the caller may not see
-    /// it. A compiled query: the hottest read skips EF's per-call work on the expression.
+    /// An initiative with its count of signatories, in one round trip, untracked, from a compiled query; NOT_FOUND if
+    /// the caller may not see it.
     /// </summary>
     public async Task<InitiativeView> GetAsync(CallerIdentity caller, string id, CancellationToken ct)
     {
-        var view = await FindWithSignatoryCount(db, id, ct);
+        var view = await FindWithSignatoryCount.ExecuteAsync(db, id, ct);
         if (view is null || !caller.MaySee(view.Initiative))
         {
             throw new ResourceNotFoundException("Initiative", id);
@@ -48,8 +49,7 @@ public sealed class InitiativeWorkflow(InitiativeDbContext db, OrganizationDirec
         return view;
     }
 
-    private static readonly Func<InitiativeDbContext, string, CancellationToken, Task<InitiativeView?>> FindWithSignatoryCount =
-        EF.CompileAsyncQuery((InitiativeDbContext db, string id, CancellationToken ct) => db.Initiatives.AsNoTracking()
+    private static readonly CompiledQueryPerModel<InitiativeDbContext, string, InitiativeView?> FindWithSignatoryCount = new((InitiativeDbContext db, string id, CancellationToken ct) => db.Initiatives.AsNoTracking()
             .Where(i => i.Id == id)
             .Select(i => new InitiativeView(i, db.Signatures.Count(s => s.InitiativeId == i.Id && s.State == SignatureState.Signed)))
             .FirstOrDefault());
