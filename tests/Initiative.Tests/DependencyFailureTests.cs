@@ -105,6 +105,32 @@ public sealed class DependencyFailureTests
     }
 
     [Fact]
+    public async Task With_two_organization_replicas_one_that_answers_slowly_gets_few_calls_while_it_holds_others()
+    {
+        // "slow" answers after 5 s (a replica just restarted and still compiling its code and queries): round-robin
+        // gave it every other call, each waiting for the 1 s hedge. Calls go to the least loaded replica (calls in flight
+        // times answer time): it gets a first few and a try now and then, and the hedges of those go to the other replica.
+        await using var fast = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.FailedPrecondition, "fast"));
+        await using var slow = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.FailedPrecondition, "slow"));
+        slow.AnswerAfter(TimeSpan.FromSeconds(5));
+        using var initiatives = new InitiativeServiceHost(fast.Address);
+        initiatives.WithSetting("MediaMesh:Services:organization:Addresses:0", fast.Address.ToString())
+            .WithSetting("MediaMesh:Services:organization:Addresses:1", slow.Address.ToString());
+
+        const int Workers = 4, CallsEach = 10;
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
+        {
+            for (var call = 0; call < CallsEach; call++)
+            {
+                await GrpcAssert.Refused(StatusCode.Internal, () => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(Create()));
+            }
+        }));
+
+        Assert.True(fast.Calls >= Workers * CallsEach, $"every call was answered by the fast replica ({fast.Calls})");
+        Assert.True(slow.Calls < Workers * CallsEach / 4, $"the slow replica got {slow.Calls} of {Workers * CallsEach} calls (round-robin: about half)");
+    }
+
+    [Fact]
     public async Task Only_organization_replicas_that_answer_ready_get_calls_and_one_joins_or_leaves_as_its_readiness_changes()
     {
         // Which replica answered shows in the member's status: "first" is FAILED_PRECONDITION (INTERNAL to the
@@ -170,11 +196,14 @@ public sealed class DependencyFailureTests
             .WithSetting("MediaMesh:Services:organization:ReadinessProbeInterval", "00:00:00.200");
 
         // Each replica answered (its own status), none was left out: the calls fail or succeed as without the probe.
+        // The balancer prefers the replica that answered faster and tries the other once its estimate has faded
+        // (LeastLoadedBalancerFactory.Decay), so both answer within seconds, not necessarily in the first calls.
         var seen = new HashSet<StatusCode>();
-        for (var call = 0; call < 20; call++)
+        for (var call = 0; call < 300 && seen.Count < 2; call++)
         {
             var refused = await Assert.ThrowsAsync<RpcException>(() => initiatives.ClientAs("org_proposer").CreateInitiativeAsync(Create()).ResponseAsync);
             seen.Add(refused.StatusCode);
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
         }
 
         Assert.Equal([StatusCode.InvalidArgument, StatusCode.Internal], seen.Order());

@@ -56,6 +56,12 @@ public sealed class AnsweringOrganizationService : IAsyncDisposable
     /// <summary>Sets what <c>/health/ready</c> answers: 200, or 503 when not ready.</summary>
     public void SetReady(bool ready) => _holder.Ready = ready;
 
+    /// <summary>Makes every call wait this long before its answer (a replica just restarted, or overloaded).</summary>
+    public void AnswerAfter(TimeSpan delay) => _holder.Delay = delay;
+
+    /// <summary>Calls received so far (each attempt of a hedged call counts).</summary>
+    public int Calls => _holder.Calls;
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -64,17 +70,34 @@ public sealed class AnsweringOrganizationService : IAsyncDisposable
 
     private sealed class Holder
     {
+        private int _calls;
+
         public Status Answer { get; set; }
 
         public bool Ready { get; set; } = true;
+
+        public TimeSpan Delay { get; set; }
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public async Task<T> AnswerAsync<T>(ServerCallContext context)
+        {
+            Interlocked.Increment(ref _calls);
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, context.CancellationToken);
+            }
+
+            throw new RpcException(Answer);
+        }
     }
 
     private sealed class Answering(Holder holder) : OrgV1.OrganizationService.OrganizationServiceBase
     {
         public override Task<OrgV1.GetOrganizationResponse> GetOrganization(OrgV1.GetOrganizationRequest request, ServerCallContext context) =>
-            throw new RpcException(holder.Answer);
+            holder.AnswerAsync<OrgV1.GetOrganizationResponse>(context);
 
         public override Task<OrgV1.BatchGetOrganizationsResponse> BatchGetOrganizations(OrgV1.BatchGetOrganizationsRequest request, ServerCallContext context) =>
-            throw new RpcException(holder.Answer);
+            holder.AnswerAsync<OrgV1.BatchGetOrganizationsResponse>(context);
     }
 }

@@ -19,8 +19,8 @@ public sealed class OutboundServiceOptions
 
     /// <summary>
     /// Several replicas of the service (e.g. http://organization-1:8080, http://organization-2:8080), used
-    /// instead of <see cref="Address"/>: calls are spread round-robin over the replicas that answer ready
-    /// and accept connections, and reads are hedged across them (<see cref="OutboundReplicas"/>), so one stopping,
+    /// instead of <see cref="Address"/>: each call goes to the least loaded replica (calls in flight, answer time) among
+    /// those that answer ready and accept connections, and reads are hedged across them (<see cref="OutboundReplicas"/>), so one stopping,
     /// restarting or slow replica costs nothing but a read sent twice.
     /// </summary>
     public List<string> Addresses { get; set; } = [];

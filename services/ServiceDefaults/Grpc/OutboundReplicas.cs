@@ -9,11 +9,12 @@ namespace MediaMesh.ServiceDefaults.Grpc;
 
 /// <summary>
 /// Where an outbound client's calls go: one address, or several replicas of the service. With several, the
-/// channel balances round-robin over the replicas that answer ready (grpc-dotnet's client-side load
-/// balancing; <c>static://organization</c> is resolved by <see cref="ReadyReplicaResolver"/>, which asks each
-/// replica's <c>/health/ready</c> every <see cref="ProbeInterval"/>): a replica that is still starting, or
-/// draining before it stops, gets no calls, one that stops listening drops out of the pick at once, and the
-/// idempotent reads are hedged across the replicas (<see cref="HedgeAcrossReplicas"/>).
+/// channel gives each call to the least loaded (calls in flight, answer time) of the replicas that answer ready
+/// (grpc-dotnet's client-side load balancing with <see cref="LeastLoadedBalancerFactory"/>; <c>static://organization</c>
+/// is resolved by <see cref="ReadyReplicaResolver"/>, which asks each replica's <c>/health/ready</c> every
+/// <see cref="ProbeInterval"/>): a replica that is still starting, or draining before it stops, gets no calls, one
+/// that stops listening drops out of the pick at once, one that answers slowly gets fewer, and the idempotent reads
+/// are hedged across the replicas (<see cref="HedgeAcrossReplicas"/>).
 /// </summary>
 public sealed class OutboundReplicas
 {
@@ -40,12 +41,12 @@ public sealed class OutboundReplicas
     /// <summary>How long a readiness probe waits for its answer.</summary>
     public TimeSpan ProbeTimeout { get; }
 
-    /// <summary>Adds round-robin balancing to a channel's service config when there are several replicas.</summary>
+    /// <summary>Adds least-loaded balancing to a channel's service config when there are several replicas.</summary>
     public void AddLoadBalancing(ServiceConfig config)
     {
         if (_addresses.Count > 1)
         {
-            config.LoadBalancingConfigs.Add(new RoundRobinConfig());
+            config.LoadBalancingConfigs.Add(new LoadBalancingConfig(LeastLoadedBalancerFactory.PolicyName));
         }
     }
 
@@ -76,6 +77,7 @@ public sealed class OutboundReplicas
             book = new ReplicaAddressBook();
             services.AddSingleton(book);
             services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory, ReplicaResolverFactory>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<LoadBalancerFactory, LeastLoadedBalancerFactory>());
         }
 
         var replicas = new OutboundReplicas(serviceName, parsed, probeInterval);
@@ -89,8 +91,8 @@ public sealed class OutboundReplicas
     /// <summary>
     /// With several replicas, the idempotent reads are hedged instead of only retried: one that has no answer
     /// after <see cref="HedgingDelay"/> (a replica just restarted and still compiling its code, or one
-    /// overloaded) is also sent to the next replica, the first answer wins; an UNAVAILABLE sends the next
-    /// attempt at once. A call whose caller is waiting on it (a member's write) is not held to the slowest
+    /// overloaded) is also sent to another replica (the least loaded, which the slow one holding the first
+    /// attempt is not), the first answer wins; an UNAVAILABLE sends the next attempt at once. A call whose caller is waiting on it (a member's write) is not held to the slowest
     /// replica's pace.
     /// </summary>
     public void HedgeAcrossReplicas(MethodConfig reads, int maxAttempts)

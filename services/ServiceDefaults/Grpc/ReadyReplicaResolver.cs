@@ -7,7 +7,7 @@ namespace MediaMesh.ServiceDefaults.Grpc;
 /// <summary>
 /// Resolves <c>static://{service}</c> to the replicas of the service that say they are ready: each replica's
 /// <c>/health/ready</c> is asked every <see cref="OutboundReplicas.ProbeInterval"/>, and only the ready ones
-/// are given to the channel's round-robin. A replica that is starting (listening, but still opening its
+/// are given to the channel's balancer. A replica that is starting (listening, but still opening its
 /// database and compiling its code) gets no calls until it is ready, and one that is stopping leaves the pick
 /// as soon as it drains, long before it stops listening: the gateway's active health checks, for the services'
 /// calls to each other. When no replica answers ready, all are given (calls then fail or succeed as they
