@@ -44,16 +44,7 @@ catch (FileNotFoundException missing)
 List<Variant> variants = [new("build output (JIT)", null)];
 if (options.ReadyToRun)
 {
-    var published = Path.Combine(root, "bench", ".publish", "ready-to-run");
-    foreach (var host in hosts)
-    {
-        var project = BenchStack.ProjectOf(host);
-        Console.WriteLine($"publishing {Path.GetFileNameWithoutExtension(project)} ReadyToRun for {RuntimeInformation.RuntimeIdentifier}");
-        Run("dotnet", ["publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false",
-            "-v", "q", "-o", Path.Combine(published, Path.GetFileNameWithoutExtension(project))]);
-    }
-
-    variants.Add(new("published ReadyToRun", published));
+    variants.Add(new("published ReadyToRun", ReadyToRunHosts.Publish(hosts, Console.WriteLine)));
 }
 
 var startSeconds = new Dictionary<(Variant, string), List<double>>();

@@ -7,12 +7,14 @@ namespace MediaMesh.ServiceDefaults.Grpc;
 
 /// <summary>
 /// The balancing policy of an outbound client with several replicas: each call goes to the ready replica with the
-/// least load, its calls in flight (plus one) times its recent answer time, a peak-sensitive moving average that fades
-/// while the replica gets no answers in (linkerd's and Finagle's "peak EWMA"). A replica that answers slowly (just
-/// restarted and still compiling its code and queries, or overloaded) holds its calls longer and shows it in its
-/// answer time, so it gets few new calls until its estimate fades, then it is tried again; round-robin kept giving
-/// it every other call. A hedged read's next attempt (<see cref="OutboundReplicas.HedgeAcrossReplicas"/>) goes
-/// elsewhere than the slow replica still holding the first. Ties are taken in turn.
+/// least load, its calls in flight (plus one) times its answer time: a peak-sensitive moving average of its answers
+/// that fades while none come in (linkerd's and Finagle's "peak EWMA"), or the time its calls in flight have waited
+/// on average if that is longer. A replica that answers slowly (just restarted and still compiling its code and
+/// queries, or overloaded) shows it while its first calls wait, gets few new calls, and is tried again once its
+/// estimate fades; round-robin kept giving it every other call. A hedged read's next attempt
+/// (<see cref="OutboundReplicas.HedgeAcrossReplicas"/>) goes elsewhere than the slow replica still holding the first.
+/// A replica that joins starts with the highest estimate of those already there, so it wins calls by having
+/// fewer in flight, not by being unknown. Ties are taken in turn.
 /// </summary>
 public sealed class LeastLoadedBalancerFactory : LoadBalancerFactory
 {
@@ -33,8 +35,13 @@ public sealed class LeastLoadedBalancerFactory : LoadBalancerFactory
         // A replica's load belongs to its subchannel, not to a picker: a new picker (a replica joining or leaving) keeps it.
         private readonly ConditionalWeakTable<Subchannel, ReplicaLoad> _loads = [];
 
-        protected override SubchannelPicker CreatePicker(IReadOnlyList<Subchannel> readySubchannels) =>
-            new Picker(readySubchannels.Select(s => (s, _loads.GetValue(s, _ => new ReplicaLoad()))).ToArray());
+        protected override SubchannelPicker CreatePicker(IReadOnlyList<Subchannel> readySubchannels)
+        {
+            var now = Stopwatch.GetTimestamp();
+            var known = readySubchannels.Select(s => _loads.TryGetValue(s, out var load) ? load.Estimate(now) : double.NaN).Where(e => !double.IsNaN(e)).ToArray();
+            var joining = known.Length > 0 ? known.Max() : FirstEstimateMilliseconds;
+            return new Picker(readySubchannels.Select(s => (s, _loads.GetValue(s, _ => new ReplicaLoad(joining)))).ToArray());
+        }
     }
 
     private sealed class Picker((Subchannel Subchannel, ReplicaLoad Load)[] ready) : SubchannelPicker
@@ -67,35 +74,48 @@ public sealed class LeastLoadedBalancerFactory : LoadBalancerFactory
     }
 
     /// <summary>One replica's calls in flight and answer time estimate.</summary>
-    internal sealed class ReplicaLoad
+    internal sealed class ReplicaLoad(double firstEstimateMilliseconds)
     {
         private readonly Lock _gate = new();
         private int _inFlight;
-        private double _estimateMilliseconds = FirstEstimateMilliseconds;
+        private long _startedAtSum;
+        private double _estimateMilliseconds = firstEstimateMilliseconds;
         private long _estimatedAt = Stopwatch.GetTimestamp();
 
         public double Cost(long now)
         {
             lock (_gate)
             {
-                return Faded(now) * (_inFlight + 1);
+                var waited = _inFlight == 0 ? 0 : Stopwatch.GetElapsedTime(_startedAtSum / _inFlight, now).TotalMilliseconds;
+                return Math.Max(Faded(now), waited) * (_inFlight + 1);
             }
         }
 
-        public void Started()
+        public double Estimate(long now)
+        {
+            lock (_gate)
+            {
+                return Faded(now);
+            }
+        }
+
+        public void Started(long startedAt)
         {
             lock (_gate)
             {
                 _inFlight++;
+                _startedAtSum += startedAt;
             }
         }
 
-        /// <summary>A call ended (answered, failed or cancelled) after <paramref name="milliseconds"/>.</summary>
-        public void Ended(double milliseconds, long now)
+        /// <summary>A call ended (answered, failed or cancelled).</summary>
+        public void Ended(long startedAt, long now)
         {
             lock (_gate)
             {
                 _inFlight--;
+                _startedAtSum -= startedAt;
+                var milliseconds = Stopwatch.GetElapsedTime(startedAt, now).TotalMilliseconds;
                 var faded = Faded(now);
                 // Peak-sensitive: a slow answer counts at once, fast ones bring the estimate down gradually.
                 var weight = Weight(now);
@@ -117,13 +137,9 @@ public sealed class LeastLoadedBalancerFactory : LoadBalancerFactory
         public void Start()
         {
             _startedAt = Stopwatch.GetTimestamp();
-            load.Started();
+            load.Started(_startedAt);
         }
 
-        public void Complete(CompletionContext context)
-        {
-            var now = Stopwatch.GetTimestamp();
-            load.Ended(Stopwatch.GetElapsedTime(_startedAt, now).TotalMilliseconds, now);
-        }
+        public void Complete(CompletionContext context) => load.Ended(_startedAt, Stopwatch.GetTimestamp());
     }
 }

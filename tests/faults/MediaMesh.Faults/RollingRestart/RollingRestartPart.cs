@@ -34,11 +34,15 @@ public sealed class RollingRestartPart : FaultPart
         var rounds = run.Size(2, 1);
         // The 200 calls/s in a full run; a CI run, on a machine the whole suite shares, at half of it.
         var required = run.Size(200, 100);
+        // The hosts as the images ship them (ReadyToRun): a replica restarted from the JIT-only build output compiles
+        // its whole request path under the load the others carry, which is not what a platform restarts.
+        var published = ReadyToRunHosts.Publish(ReadyToRunHosts.All, line => run.Log(Name, line));
         await using var server = await LocalPostgres.StartAsync(port: BasePort + 30);
         run.Log(Name, $"starting two replicas of every service on ports {BasePort}+");
         await using var stack = await BenchStack.StartAsync(new BenchStackOptions
         {
             BasePort = BasePort,
+            PublishedDirectory = published,
             Postgres = server,
             DatabasePrefix = "rolling",
             Replicas = 2,
