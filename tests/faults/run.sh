@@ -3,7 +3,7 @@
 # SQLite and a PostgreSQL 15 of its own) and writes bench/results/faults.md. One command:
 #   bash tests/faults/run.sh                 # every part at full size (bench/results/faults.md)
 #   bash tests/faults/run.sh --ci            # the CI-sized run .ci/run does (bench/results/faults-ci.md)
-#   bash tests/faults/run.sh fuzz kill       # only these parts (kill postgres-restart overload disk-full; fuzz and rolling only when named)
+#   bash tests/faults/run.sh fuzz kill       # only these parts (fuzz kill postgres-restart overload rolling disk-full)
 # Options: --seed N (repeat a run's random choices), --out PATH, --no-build. Ends with "faults: N passed, N failed".
 # Needs root for the disk-full part (it mounts a small tmpfs) and /usr/lib/postgresql/15/bin (apt postgresql-15).
 set -uo pipefail
