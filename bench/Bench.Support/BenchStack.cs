@@ -224,6 +224,12 @@ public sealed class BenchStack : IAsyncDisposable
             // No collector in a benchmark: exporters stay off (tracing itself stays on).
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = string.Empty,
         };
+        if (Environment.GetEnvironmentVariable(LogDirectoryVariable) is { Length: > 0 })
+        {
+            // Logs kept to be read afterwards: the gateway's forwarding errors too (YARP logs them at Information).
+            env["Logging__LogLevel__Yarp.ReverseProxy.Forwarder"] = "Information";
+        }
+
         foreach (var (name, pair) in _keys)
         {
             env[$"MediaMesh__InternalToken__Issuers__{name}__PublicKey"] = pair.Public;

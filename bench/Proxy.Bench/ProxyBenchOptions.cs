@@ -23,6 +23,12 @@ public sealed record ProxyBenchOptions
 
     public int Streams { get; init; } = 16;
 
+    /// <summary>
+    /// A folder of hosts published from an earlier commit (bench/publish-baseline.sh): the hot-path calls run against
+    /// them too, interleaved, and the report gives each call's CPU as a ratio of the baseline's in the same rounds.
+    /// </summary>
+    public string? Baseline { get; init; }
+
     public bool RunsProxies => Only != HotPath;
 
     public bool RunsHotPath => Only is null or HotPath;
@@ -48,13 +54,19 @@ public sealed record ProxyBenchOptions
                 "--out-dir" => options with { OutDirectory = Value() },
                 "--connections" => options with { Connections = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--streams" => options with { Streams = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"unknown option {args[i]} (options: --rounds N, --seconds S, --only TARGET[,TARGET] ({string.Join('|', Targets)}) or {HotPath}, --out-dir DIR, --connections N, --streams M)"),
+                "--baseline" => options with { Baseline = Path.GetFullPath(Value()) },
+                _ => throw new ArgumentException($"unknown option {args[i]} (options: --rounds N, --seconds S, --only TARGET[,TARGET] ({string.Join('|', Targets)}) or {HotPath}, --out-dir DIR, --connections N, --streams M, --baseline DIR)"),
             };
         }
 
         if (options.Only is not null && options.Only != HotPath && !options.Only.Split(',').All(Targets.Contains))
         {
             throw new ArgumentException($"--only takes one of {string.Join(", ", Targets)}, {HotPath}");
+        }
+
+        if (options.Baseline is not null && !options.RunsHotPath)
+        {
+            throw new ArgumentException("--baseline compares the hot-path calls: use it without --only, or with --only hot-path");
         }
 
         if (options.Rounds < 1 || options.Seconds <= 0 || options.Seconds > 40)

@@ -11,6 +11,7 @@ using OrgV1 = MediaMesh.Contracts.Organization.V1;
 var options = ProxyBenchOptions.Parse(args);
 const int BasePort = 6100;
 const string ProxyCores = "1";
+const int BaselinePort = BasePort + 50;
 const int HaproxyPort = BasePort + 10, NginxPort = BasePort + 11, PlainYarpPort = BasePort + 12, TrivialPort = BasePort + 13, UntracedGatewayPort = BasePort + 20;
 var command = "dotnet run -c Release --project bench/Proxy.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty);
 var outDirectory = options.OutDirectory ?? Path.Combine(BenchStack.RepositoryRoot(), "bench", "results");
@@ -26,34 +27,35 @@ Process.GetCurrentProcess().ProcessorAffinity = 1;
 var duration = TimeSpan.FromSeconds(options.Seconds);
 var warmUp = TimeSpan.FromSeconds(Math.Min(1, options.Seconds / 5));
 
-Console.WriteLine("starting the stack (organization, initiative, exchange, gateway) on core 1...");
-await using var stack = await BenchStack.StartAsync(new BenchStackOptions
+// The limiters run on every call as in production; the token bucket (refilled every 10 ms to its largest setting)
+// and the in-flight limits are big enough that the benchmark's one member, 256 calls in flight, is never refused
+// (the shipped 50 calls/s and 32 in flight would refuse it at once).
+var gatewayLimits = new Dictionary<string, IReadOnlyDictionary<string, string>>
 {
-    BasePort = BasePort,
-    Cores = ProxyCores,
-    ProcessEnvironment = new Dictionary<string, IReadOnlyDictionary<string, string>>
+    ["gateway"] = new Dictionary<string, string>
     {
-        // The limiters run on every call as in production; the token bucket (refilled every 10 ms to its
-        // largest setting) and the in-flight limits are big enough that the benchmark's one member, 256 calls
-        // in flight, is never refused (the shipped 50 calls/s and 32 in flight would refuse it at once).
-        ["gateway"] = new Dictionary<string, string>
-        {
-            ["MediaMesh__Gateway__RateLimit__BurstLimit"] = "1000000",
-            ["MediaMesh__Gateway__RateLimit__TokensPerPeriod"] = "1000000",
-            ["MediaMesh__Gateway__RateLimit__ReplenishmentPeriod"] = "00:00:00.010",
-            ["MediaMesh__Gateway__InFlight__PerOrganization"] = "10000",
-            ["MediaMesh__Gateway__InFlight__Total"] = "10000",
-        },
+        ["MediaMesh__Gateway__RateLimit__BurstLimit"] = "1000000",
+        ["MediaMesh__Gateway__RateLimit__TokensPerPeriod"] = "1000000",
+        ["MediaMesh__Gateway__RateLimit__ReplenishmentPeriod"] = "00:00:00.010",
+        ["MediaMesh__Gateway__InFlight__PerOrganization"] = "10000",
+        ["MediaMesh__Gateway__InFlight__Total"] = "10000",
     },
-});
+};
+Console.WriteLine("starting the stack (organization, initiative, exchange, gateway) on core 1...");
+await using var stack = await BenchStack.StartAsync(new BenchStackOptions { BasePort = BasePort, Cores = ProxyCores, ProcessEnvironment = gatewayLimits });
 var member = await MemberFixture.CreateAsync(stack);
 Console.WriteLine($"member {member.OrganizationId}, offer {member.OfferId}, initiative {member.InitiativeId}");
 
-var issuer = new InternalTokenIssuer(
-    Options.Create(new InternalTokenOptions { PrivateKey = stack.PrivateKeyOf(InternalTokenNames.Gateway) }),
-    new InternalTokenIdentity(InternalTokenNames.Gateway), TimeProvider.System);
+// With --baseline, the same hosts of an earlier commit beside them (ports from BaselinePort), for the hot-path calls.
+await using var baselineStack = options.Baseline is null ? null : await BenchStack.StartAsync(new BenchStackOptions
+{
+    BasePort = BaselinePort, Cores = ProxyCores, ProcessEnvironment = gatewayLimits, PublishedDirectory = options.Baseline,
+});
+var baselineMember = baselineStack is null ? null : await MemberFixture.CreateAsync(baselineStack);
+
 // What the gateway forwards for this member (fresh for each run: a token lives 60 s).
-string MemberToken() => "Bearer " + issuer.Issue(member.OrganizationId, CallerRoles.Member, member.ApiKeyId);
+var memberToken = MemberTokens(stack, member);
+var baselineToken = baselineStack is null ? null : MemberTokens(baselineStack, baselineMember!);
 
 var folder = Directory.CreateTempSubdirectory("mediamesh-proxy-bench-").FullName;
 var backends = new Backends(stack.PortOf("organization"), stack.PortOf("initiative"), stack.PortOf("exchange"));
@@ -67,7 +69,7 @@ try
     // What the generator can do on its own, against a server that does nothing.
     var trivial = await Forwarders.StartTrivialAsync(ProxyCores, TrivialPort);
     started.Add(trivial);
-    var generatorFacts = await MeasureGeneratorAsync(trivial);
+    var (generatorFacts, trivialMicrosPerCall) = await MeasureGeneratorAsync(trivial);
     setupFacts.AddRange(generatorFacts);
 
     var targets = new List<Target>();
@@ -85,25 +87,15 @@ try
         targets.Add(target);
     }
 
-    var hotCalls = new List<HotCall>();
-    if (options.RunsHotPath)
-    {
-        hotCalls.Add(new HotCall(getOrganization, "organization", 50));
-        hotCalls.Add(new HotCall(GrpcCall.Of("GetOffer", "/mediamesh.exchange.v1.OfferService/GetOffer", new ExchangeV1.GetOfferRequest { Id = member.OfferId }), "exchange", 50));
-        hotCalls.Add(new HotCall(GrpcCall.Of("GetInitiative", "/mediamesh.initiative.v1.InitiativeService/GetInitiative", new InitiativeV1.GetInitiativeRequest { Id = member.InitiativeId }), "initiative", 50));
-        hotCalls.Add(new HotCall(GrpcCall.Of("GetOrganization (unknown id, NOT_FOUND)", "/mediamesh.organization.v1.OrganizationService/GetOrganization",
-            new OrgV1.GetOrganizationRequest { Id = member.UnknownOrganizationId() }, GrpcCall.NotFound), "organization", 50));
-        foreach (var service in new[] { "organization", "initiative", "exchange" })
-        {
-            hotCalls.Add(new HotCall(new GrpcCall($"Health/Check ({service})", "/grpc.health.v1.Health/Check", GrpcCall.FrameOf([])), service, 20, Anonymous: true));
-        }
-    }
+    var hotCalls = options.RunsHotPath ? HotCalls(member) : [];
+    var baselineCalls = baselineMember is null ? [] : HotCalls(baselineMember);
 
     // Connections are opened once and kept through the rounds, as a client keeps its channel.
     using var generators = new GeneratorPool(options.Connections);
     var loads = targets.ToDictionary(t => t.Name, _ => new List<Measurement>());
     var serials = targets.ToDictionary(t => t.Name, _ => new List<Measurement>());
     var hot = hotCalls.ToDictionary(c => c.Call.Name, _ => new List<Measurement>());
+    var hotBaseline = baselineCalls.ToDictionary(c => c.Call.Name, _ => new List<Measurement>());
 
     // First pass untimed: JIT, tiering, connection pools and the gateway's key cache warm up.
     Console.WriteLine("warm-up...");
@@ -115,7 +107,12 @@ try
 
     foreach (var call in hotCalls)
     {
-        await RunHotAsync(call, TimeSpan.FromSeconds(Math.Max(2, options.Seconds / 2)));
+        await RunHotAsync(stack, memberToken, call, TimeSpan.FromSeconds(Math.Max(2, options.Seconds / 2)));
+    }
+
+    foreach (var call in baselineCalls)
+    {
+        await RunHotAsync(baselineStack!, baselineToken!, call, TimeSpan.FromSeconds(Math.Max(2, options.Seconds / 2)));
     }
 
     for (var round = 1; round <= options.Rounds; round++)
@@ -132,13 +129,13 @@ try
                 $"  {target.Name,-11} {load.Load.CallsPerSecond,8:F0} calls/s  proxy {(target.Proxy is null ? double.NaN : load.ProxyMicrosPerCall),6:F1} µs/call  service {load.ServiceMicrosPerCall,6:F1} µs/call  serial p50 {serial.Load.Percentile(0.5):F3} ms  failures {load.Load.Failures + serial.Load.Failures}"));
         }
 
-        foreach (var call in hotCalls)
+        for (var i = 0; i < hotCalls.Count; i++)
         {
-            await RunHotAsync(call, warmUp);
-            var measured = await RunHotAsync(call, duration);
-            hot[call.Call.Name].Add(measured);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {call.Call.Name,-40} {measured.Load.CallsPerSecond,8:F0} calls/s  service {measured.ServiceMicrosPerCall,6:F1} µs/call  failures {measured.Load.Failures}"));
+            await MeasureHotAsync(stack, memberToken, hotCalls[i], hot, string.Empty);
+            if (baselineStack is not null)
+            {
+                await MeasureHotAsync(baselineStack, baselineToken!, baselineCalls[i], hotBaseline, " (baseline)");
+            }
         }
     }
 
@@ -150,23 +147,33 @@ try
 
     if (options.RunsHotPath)
     {
-        ProxyReports.ServiceHotPath(command, setupFacts, hotCalls, hot).Save(Path.Combine(outDirectory, "service-hot-path.md"));
+        ProxyReports.ServiceHotPath(command, setupFacts, hotCalls, hot, trivialMicrosPerCall, baselineStack is null ? null : hotBaseline)
+            .Save(Path.Combine(outDirectory, "service-hot-path.md"));
     }
 
     async Task<Measurement> RunTargetAsync(Target target, int connections, int streams, TimeSpan time)
     {
-        var authorization = target.UsesApiKey ? "Bearer " + member.ApiKey : MemberToken();
+        var authorization = target.UsesApiKey ? "Bearer " + member.ApiKey : memberToken();
         var generator = generators.For(target.Port, connections);
         return await Measurement.TakeAsync(generator, getOrganization, authorization, streams, time, target.Proxy, organization);
     }
 
-    async Task<Measurement> RunHotAsync(HotCall call, TimeSpan time)
+    async Task<Measurement> RunHotAsync(BenchStack on, Func<string> token, HotCall call, TimeSpan time)
     {
-        var generator = generators.For(stack.PortOf(call.Service), options.Connections);
-        return await Measurement.TakeAsync(generator, call.Call, call.Anonymous ? null : MemberToken(), options.Streams, time, null, stack.Processes[call.Service]);
+        var generator = generators.For(on.PortOf(call.Service), options.Connections);
+        return await Measurement.TakeAsync(generator, call.Call, call.Anonymous ? null : token(), options.Streams, time, null, on.Processes[call.Service]);
     }
 
-    async Task<IReadOnlyList<string>> MeasureGeneratorAsync(PinnedProcess server)
+    async Task MeasureHotAsync(BenchStack on, Func<string> token, HotCall call, Dictionary<string, List<Measurement>> into, string label)
+    {
+        await RunHotAsync(on, token, call, warmUp);
+        var measured = await RunHotAsync(on, token, call, duration);
+        into[call.Call.Name].Add(measured);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {call.Call.Name + label,-51} {measured.Load.CallsPerSecond,8:F0} calls/s  service {measured.ServiceMicrosPerCall,6:F1} µs/call  failures {measured.Load.Failures}"));
+    }
+
+    async Task<(IReadOnlyList<string> Facts, double ServerMicrosPerCall)> MeasureGeneratorAsync(PinnedProcess server)
     {
         using var many = new LoadGenerator(new Uri($"http://127.0.0.1:{TrivialPort}"), options.Connections);
         using var one = new LoadGenerator(new Uri($"http://127.0.0.1:{TrivialPort}"), 1);
@@ -175,11 +182,11 @@ try
         await one.RunAsync(call, null, 1, TimeSpan.FromSeconds(1));
         var load = await Measurement.TakeAsync(many, call, null, options.Streams, TimeSpan.FromSeconds(Math.Min(5, options.Seconds)), server, server);
         var serial = await Measurement.TakeAsync(one, call, null, 1, TimeSpan.FromSeconds(Math.Min(5, options.Seconds)), server, server);
-        return
+        return (
         [
             string.Create(CultureInfo.InvariantCulture,
                 $"Load generator (C#, SocketsHttpHandler h2c, checks grpc-status of every call) against a trivial gRPC server on core 1: {load.Load.CallsPerSecond:F0} calls/s at {options.Connections}×{options.Streams} using {load.GeneratorMicrosPerCall:F1} µs of generator CPU per call ({load.GeneratorBusy:P0} of core 0; the server used {load.ServiceMicrosPerCall:F1} µs/call); serial p50 {serial.Load.Percentile(0.5):F3} ms, p99 {serial.Load.Percentile(0.99):F3} ms; failures {load.Load.Failures + serial.Load.Failures}"),
-        ];
+        ], load.ServiceMicrosPerCall);
     }
 }
 finally
@@ -197,6 +204,34 @@ finally
     {
         // nginx may still hold its log for a moment; the temp folder is cleaned later.
     }
+}
+
+// The calls on a service's hot path, against its CPU target, with the ids of a member's rows.
+static List<HotCall> HotCalls(MemberFixture member)
+{
+    List<HotCall> calls =
+    [
+        new(GrpcCall.Of("GetOrganization", "/mediamesh.organization.v1.OrganizationService/GetOrganization", new OrgV1.GetOrganizationRequest { Id = member.OrganizationId }), "organization", 50),
+        new(GrpcCall.Of("GetOffer", "/mediamesh.exchange.v1.OfferService/GetOffer", new ExchangeV1.GetOfferRequest { Id = member.OfferId }), "exchange", 50),
+        new(GrpcCall.Of("GetInitiative", "/mediamesh.initiative.v1.InitiativeService/GetInitiative", new InitiativeV1.GetInitiativeRequest { Id = member.InitiativeId }), "initiative", 50),
+        new(GrpcCall.Of("GetOrganization (unknown id, NOT_FOUND)", "/mediamesh.organization.v1.OrganizationService/GetOrganization",
+            new OrgV1.GetOrganizationRequest { Id = member.UnknownOrganizationId() }, GrpcCall.NotFound), "organization", 50),
+    ];
+    foreach (var service in new[] { "organization", "initiative", "exchange" })
+    {
+        calls.Add(new HotCall(new GrpcCall($"Health/Check ({service})", "/grpc.health.v1.Health/Check", GrpcCall.FrameOf([])), service, 20, Anonymous: true));
+    }
+
+    return calls;
+}
+
+// The internal token the gateway of a stack forwards for its member, signed anew for each run (a token lives 60 s).
+static Func<string> MemberTokens(BenchStack stack, MemberFixture member)
+{
+    var issuer = new InternalTokenIssuer(
+        Options.Create(new InternalTokenOptions { PrivateKey = stack.PrivateKeyOf(InternalTokenNames.Gateway) }),
+        new InternalTokenIdentity(InternalTokenNames.Gateway), TimeProvider.System);
+    return () => "Bearer " + issuer.Issue(member.OrganizationId, CallerRoles.Member, member.ApiKeyId);
 }
 
 // A second gateway on the same services, OpenTelemetry's SDK disabled: how much of the gateway's

@@ -98,36 +98,54 @@ public static class ProxyReports
         return report;
     }
 
-    public static MarkdownReport ServiceHotPath(string command, IEnumerable<string> setup, IReadOnlyList<HotCall> calls, IReadOnlyDictionary<string, List<Measurement>> hot)
+    public static MarkdownReport ServiceHotPath(string command, IEnumerable<string> setup, IReadOnlyList<HotCall> calls,
+        IReadOnlyDictionary<string, List<Measurement>> hot, double trivialMicrosPerCall, IReadOnlyDictionary<string, List<Measurement>>? baseline)
     {
         var report = new MarkdownReport("Service hot path: CPU per call at load, direct", "bench/Proxy.Bench", command, setup.Concat(
         [
             "Each call sent straight to its service (no gateway) at load, with the member's internal token signed by the gateway's key (what the gateway forwards); Health/Check without a token, as a probe sends it",
             "Service CPU per call = the service process's CPU time (/proc) over the run ÷ calls, tracing on as in production; medians over rounds (min–max)",
+            string.Create(CultureInfo.InvariantCulture,
+                $"\"× trivial\" = service CPU per call ÷ the trivial gRPC server's in the same run ({trivialMicrosPerCall:0.0} µs), which stays comparable from one machine to another (the issue's machine: a greeter ≈17 µs, so ≤ 50 µs ≈ 3× a greeter)"),
             "GetOrganization of an unknown id counts NOT_FOUND as its expected status; every other call must answer OK",
-        ]));
+        ]
+        .Concat(baseline is null ? [] : [
+            "Baseline (`--baseline`): the same calls on hosts published from an earlier commit (`bench/publish-baseline.sh`), started beside these on the same core, measured right after each of these in every round; \"÷ baseline\" is the median of the rounds' ratios",
+        ])));
         report.Heading("Results");
-        report.Table(
-            ["call", "service", "service CPU per call (µs)", "target (µs)", "result", "calls/s", "p50 (ms)", "p99 (ms)", "failures"],
-            calls.Select(c =>
+        string[] headers = ["call", "service", "service CPU per call (µs)", "× trivial", "target (µs)", "result", "calls/s", "p50 (ms)", "p99 (ms)", "failures"];
+        bool[] right = [false, false, true, true, true, false, true, true, true, false];
+        if (baseline is not null)
+        {
+            headers = [.. headers[..4], "baseline (µs)", "÷ baseline", .. headers[4..]];
+            right = [.. right[..4], true, true, .. right[4..]];
+        }
+
+        report.Table(headers, calls.Select(c =>
             {
                 var runs = hot[c.Call.Name];
                 var cpu = Summary.Of(runs.Select(m => m.ServiceMicrosPerCall));
-                var failed = runs.Sum(m => m.Load.Failures);
-                return (IReadOnlyList<string>)
+                var failed = runs.Sum(m => m.Load.Failures) + (baseline?[c.Call.Name].Sum(m => m.Load.Failures) ?? 0);
+                List<string> row = [c.Call.Name, c.Service, cpu.MedianRange("0.0"), F(cpu.Median / trivialMicrosPerCall, "0.0")];
+                if (baseline is not null)
+                {
+                    var before = baseline[c.Call.Name];
+                    row.Add(Summary.Of(before.Select(m => m.ServiceMicrosPerCall)).MedianRange("0.0"));
+                    row.Add(Summary.Of(runs.Zip(before, (after, was) => after.ServiceMicrosPerCall / was.ServiceMicrosPerCall)).MedianRange("0.00"));
+                }
+
+                row.AddRange(
                 [
-                    c.Call.Name,
-                    c.Service,
-                    cpu.MedianRange("0.0"),
                     "≤ " + F(c.TargetMicros, "0"),
                     failed > 0 ? "**run had failures**" : MarkdownReport.AtMost(cpu.Median, c.TargetMicros, "µs"),
                     Summary.Of(runs.Select(m => m.Load.CallsPerSecond)).MedianRange("0"),
                     Summary.Of(runs.Select(m => m.Load.Percentile(0.5))).MedianRange("0.00"),
                     Summary.Of(runs.Select(m => m.Load.Percentile(0.99))).MedianRange("0.00"),
-                    Failures(runs),
-                ];
+                    Failures(runs.Concat(baseline?[c.Call.Name] ?? [])),
+                ]);
+                return (IReadOnlyList<string>)row;
             }),
-            [false, false, true, true, false, true, true, true, false]);
+            right);
 
         var failures = calls.SelectMany(c => hot[c.Call.Name].Select(m => (c.Call.Name, m.Load))).Where(x => x.Load.Failures > 0).ToList();
         if (failures.Count > 0)

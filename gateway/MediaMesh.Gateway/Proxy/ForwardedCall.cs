@@ -35,6 +35,18 @@ public enum ForwardingFailure
 
     /// <summary>The gateway is stopping and ended the stream itself (the caller resumes elsewhere or after the restart).</summary>
     GatewayStopping,
+
+    /// <summary>The caller's request body could not be read (it broke off or did not match its framing) while the caller is still there.</summary>
+    CallerBodyUnreadable,
+
+    /// <summary>The caller's request body was larger than the gateway accepts (a REST body over Kestrel's limit).</summary>
+    CallerBodyTooLarge,
+
+    /// <summary>
+    /// YARP put the failure on the caller's side, but the caller is still there to be answered: the forwarding broke
+    /// between the gateway and the backend (seen with a backend killed mid-call). Not counted against the backend.
+    /// </summary>
+    Interrupted,
 }
 
 /// <summary>
@@ -122,11 +134,21 @@ public sealed class ForwardedCall(DateTimeOffset? callerDeadline, CancellationTo
             return ForwardingFailure.GatewayStopping;
         }
 
-        if (callerAborted.IsCancellationRequested
-            || error.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
-                or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient)
+        if (callerAborted.IsCancellationRequested)
         {
             return ForwardingFailure.CallerGone;
+        }
+
+        if (error.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
+            or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient)
+        {
+            // YARP blames the caller, who has not gone away and must get a status (a bare HTTP 400 is INTERNAL to a gRPC client).
+            return Find<BadHttpRequestException>(error.Exception) switch
+            {
+                { StatusCode: StatusCodes.Status413PayloadTooLarge } => ForwardingFailure.CallerBodyTooLarge,
+                not null => ForwardingFailure.CallerBodyUnreadable,
+                null => ForwardingFailure.Interrupted,
+            };
         }
 
         if (error.Error == ForwarderError.RequestTimedOut)
@@ -143,7 +165,11 @@ public sealed class ForwardedCall(DateTimeOffset? callerDeadline, CancellationTo
     }
 
     /// <summary>The HTTP/2 error code of a stream reset somewhere in the exception chain; null for connection-level failures.</summary>
-    private static int? ResetCode(Exception? exception)
+    private static int? ResetCode(Exception? exception) => Find<HttpProtocolException>(exception) is { } protocol ? (int)protocol.ErrorCode : null;
+
+    /// <summary>The first exception of type <typeparamref name="T"/> in the chain (inner and aggregated exceptions included).</summary>
+    private static T? Find<T>(Exception? exception)
+        where T : Exception
     {
         var pending = new Stack<Exception>();
         if (exception is not null)
@@ -153,9 +179,9 @@ public sealed class ForwardedCall(DateTimeOffset? callerDeadline, CancellationTo
 
         while (pending.TryPop(out var current))
         {
-            if (current is HttpProtocolException protocol)
+            if (current is T found)
             {
-                return (int)protocol.ErrorCode;
+                return found;
             }
 
             if (current is AggregateException aggregate)

@@ -82,6 +82,12 @@ public static class ProxyErrorMiddleware
                 "The service ended the call without a status."),
             ForwardingFailure.GatewayStopping => await GrpcErrorResponse.TryWriteRetryLaterAsync(context, StatusCode.Unavailable,
                 GatewayStoppingMessage, shutdown.StreamRetryDelay),
+            ForwardingFailure.CallerBodyUnreadable => await GrpcErrorResponse.TryWriteAsync(context, StatusCode.InvalidArgument,
+                "The request body could not be read: it ended early or did not match its framing."),
+            ForwardingFailure.CallerBodyTooLarge => await GrpcErrorResponse.TryWriteAsync(context, StatusCode.ResourceExhausted,
+                "The request body is larger than the gateway accepts."),
+            ForwardingFailure.Interrupted => await GrpcErrorResponse.TryWriteRetryLaterAsync(context, StatusCode.Unavailable,
+                "The call was interrupted between the gateway and the service; it may or may not have been carried out.", TimeSpan.FromSeconds(1)),
             _ => await GrpcErrorResponse.TryWriteRetryLaterAsync(context, StatusCode.Unavailable,
                 "The service behind this call is not reachable right now; retry shortly.", TimeSpan.FromSeconds(1)),
         };

@@ -82,6 +82,7 @@ public sealed class RollingRestartPart : FaultPart
             await KillRound.WaitServingAsync(world, service, ct);
         }
 
+        var warmUp = await WarmUpAsync(run, world, required, new Random(random.Next()), ct);
         var ledger = new WriteLedger();
         var tally = new StatusTally();
         var folder = Directory.CreateTempSubdirectory("mediamesh-rolling-").FullName;
@@ -156,6 +157,8 @@ public sealed class RollingRestartPart : FaultPart
         report.Did(string.Create(CultureInfo.InvariantCulture,
             $"{stops.Count} graceful restarts ({rounds} round{(rounds == 1 ? string.Empty : "s")} of organization, initiative and exchange, each replica in turn: SIGTERM, up to {Grace.TotalSeconds:0} s to exit, start, serve again, {Settle.TotalSeconds:0} s for the gateway's probes) in {seconds:0} s, "
             + $"two replicas of every service on one PostgreSQL server, while {world.Members.Count} members' SDK clients topped the load up to {required + (required / 20)} calls/s with reads while {3 * world.Members.Count} writer loops wrote through the gateway and one member followed the feed."));
+        report.Count("warm-up before the first stop: the same load on its own tallies, until 5 s without a failed call (not counted below)",
+            string.Create(CultureInfo.InvariantCulture, $"{warmUp.Seconds:0} s, {warmUp.Summary}"));
         report.Count("graceful stops (every replica of every service)", stops.Count);
         report.Count("calls during the restarts (reads + writes)", calls);
         report.Count("call rate during the restarts (calls/s)", string.Create(CultureInfo.InvariantCulture, $"{rate:0}"));
@@ -201,6 +204,48 @@ public sealed class RollingRestartPart : FaultPart
             + "two failures) take it out of its cluster; then open streams end with UNAVAILABLE + RetryInfo, the listener closes and calls in flight finish. "
             + "The SDK retries reads on UNAVAILABLE but never a write: a write must never meet a replica that is going away, which is what the drain gives.");
     }
+
+    /// <summary>
+    /// Every process has just started and compiles each query the first time it runs one, all at once under the full
+    /// load: that is a cold start, not a restart (a restarted replica joins warm ones, which carry the load meanwhile).
+    /// The same load runs first on tallies of its own until WarmUpQuiet passes without a failed call (at least
+    /// WarmUpMinimum, at most WarmUpLimit); its outcome is reported, not counted against the restarts.
+    /// </summary>
+    private async Task<(double Seconds, string Summary)> WarmUpAsync(FaultRun run, KillWorld world, int required, Random random, CancellationToken ct)
+    {
+        var ledger = new WriteLedger();
+        var tally = new StatusTally();
+        var readTally = new StatusTally();
+        using var stop = new CancellationTokenSource();
+        var writers = new KillWriters(world, ledger, tally, "warm-up", random, ct).Start(stop.Token).ToList();
+        var reads = new PacedReads(world, ledger, readTally, required + (required / 20), () => tally.All.Sum(c => c.Count));
+        var readLoop = Task.Run(() => reads.RunAsync(stop.Token), CancellationToken.None);
+        long Failed() => tally.All.Concat(readTally.All).Where(c => c.Code != StatusCode.OK).Sum(c => c.Count);
+        var clock = Stopwatch.StartNew();
+        var quietSince = TimeSpan.Zero;
+        var failed = 0L;
+        while (clock.Elapsed < WarmUpLimit && (clock.Elapsed < WarmUpMinimum || clock.Elapsed - quietSince < WarmUpQuiet))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            if (Failed() != failed)
+            {
+                failed = Failed();
+                quietSince = clock.Elapsed;
+            }
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(120), ct);
+        await readLoop.WaitAsync(TimeSpan.FromSeconds(120), ct);
+        var summary = $"writes {tally.Summary}; reads {readTally.Summary}"
+            + string.Concat(tally.FailureExamples.Concat(readTally.FailureExamples).Take(4).Select(e => "; " + e));
+        run.Log(Name, string.Create(CultureInfo.InvariantCulture, $"warm-up: {clock.Elapsed.TotalSeconds:0} s, {summary}"));
+        return (clock.Elapsed.TotalSeconds, summary);
+    }
+
+    private static readonly TimeSpan WarmUpMinimum = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan WarmUpQuiet = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan WarmUpLimit = TimeSpan.FromSeconds(60);
 
     /// <summary>Waits until a process's own /health/ready answers 200 (at most 60 s).</summary>
     private static async Task WaitReadyAsync(int port, CancellationToken ct)
