@@ -101,17 +101,20 @@ public static class ProxyReports
     public static MarkdownReport ServiceHotPath(string command, IEnumerable<string> setup, IReadOnlyList<HotCall> calls,
         IReadOnlyDictionary<string, List<Measurement>> hot, double trivialMicrosPerCall, IReadOnlyDictionary<string, List<Measurement>>? baseline)
     {
-        var report = new MarkdownReport("Service hot path: CPU per call at load, direct", "bench/Proxy.Bench", command, setup.Concat(
+        List<string> notes =
         [
             "Each call sent straight to its service (no gateway) at load, with the member's internal token signed by the gateway's key (what the gateway forwards); Health/Check without a token, as a probe sends it",
             "Service CPU per call = the service process's CPU time (/proc) over the run ÷ calls, tracing on as in production; medians over rounds (min–max)",
             string.Create(CultureInfo.InvariantCulture,
                 $"\"× trivial\" = service CPU per call ÷ the trivial gRPC server's in the same run ({trivialMicrosPerCall:0.0} µs), which stays comparable from one machine to another (the issue's machine: a greeter ≈17 µs, so ≤ 50 µs ≈ 3× a greeter)"),
             "GetOrganization of an unknown id counts NOT_FOUND as its expected status; every other call must answer OK",
-        ]
-        .Concat(baseline is null ? [] : [
-            "Baseline (`--baseline`): the same calls on hosts published from an earlier commit (`bench/publish-baseline.sh`), started beside these on the same core, measured right after each of these in every round; \"÷ baseline\" is the median of the rounds' ratios",
-        ])));
+        ];
+        if (baseline is not null)
+        {
+            notes.Add("Baseline (`--baseline`): the same calls on hosts published from an earlier commit (`bench/publish-baseline.sh`), started beside these on the same core, measured right after each of these in every round; \"÷ baseline\" is the median of the rounds' ratios");
+        }
+
+        var report = new MarkdownReport("Service hot path: CPU per call at load, direct", "bench/Proxy.Bench", command, setup.Concat(notes));
         report.Heading("Results");
         string[] headers = ["call", "service", "service CPU per call (µs)", "× trivial", "target (µs)", "result", "calls/s", "p50 (ms)", "p99 (ms)", "failures"];
         bool[] right = [false, false, true, true, true, false, true, true, true, false];
@@ -141,7 +144,7 @@ public static class ProxyReports
                     Summary.Of(runs.Select(m => m.Load.CallsPerSecond)).MedianRange("0"),
                     Summary.Of(runs.Select(m => m.Load.Percentile(0.5))).MedianRange("0.00"),
                     Summary.Of(runs.Select(m => m.Load.Percentile(0.99))).MedianRange("0.00"),
-                    Failures(runs.Concat(baseline?[c.Call.Name] ?? [])),
+                    Failures(baseline is null ? runs : runs.Concat(baseline[c.Call.Name])),
                 ]);
                 return (IReadOnlyList<string>)row;
             }),
