@@ -226,8 +226,9 @@ public sealed class BenchStack : IAsyncDisposable
         };
         if (Environment.GetEnvironmentVariable(LogDirectoryVariable) is { Length: > 0 })
         {
-            // Logs kept to be read afterwards: the gateway's forwarding errors too (YARP logs them at Information).
-            env["Logging__LogLevel__Yarp.ReverseProxy.Forwarder"] = "Information";
+            // Logs kept to be read afterwards: also what the gateway logs at Information about a refused HTTP/1.1
+            // caller whose body it could not drain (the connection is closed on the caller).
+            env["Logging__LogLevel__MediaMesh.Gateway.Errors"] = "Information";
         }
 
         foreach (var (name, pair) in _keys)

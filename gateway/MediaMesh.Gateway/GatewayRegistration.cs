@@ -92,6 +92,9 @@ public static class GatewayRegistration
 
     public static WebApplication UseMediaMeshGateway(this WebApplication app)
     {
+        // Before anything that may refuse a call: a refused body is drained, and the drain of a gRPC body is
+        // bound by time, not by Kestrel's 30 MB.
+        app.Use(GrpcRequestBodyLimit.InvokeAsync);
         app.Use(LingeringRequestDrain.InvokeAsync);
         app.UseRouting();
         app.UseCors(BrowserCorsPolicy);
@@ -105,7 +108,6 @@ public static class GatewayRegistration
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(InFlightLimiting.InvokeAsync);
-            proxy.Use(GrpcRequestBodyLimit.InvokeAsync);
             proxy.Use(ProxyErrorMiddleware.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

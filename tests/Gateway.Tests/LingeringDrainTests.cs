@@ -54,6 +54,32 @@ public sealed class LingeringDrainTests(Mesh mesh)
         }
     }
 
+    /// <summary>
+    /// A body over Kestrel's 30 MB default limit, refused by the gateway before it forwards anything (no key): the
+    /// drain reads past 30 MB (the fuzzer's gRPC-Web calls of tens of MB refused this way were reset once the drain
+    /// hit Kestrel's limit).
+    /// </summary>
+    [Fact]
+    public async Task A_grpc_web_caller_of_over_30_MB_refused_by_the_gateway_gets_its_status_not_a_reset()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(60) };
+        var message = new byte[40_000_000];
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{mesh.Gateway.WebPort}{GetOrganization}")
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent([.. GrpcFrames.Prefix(0, message.Length, []), .. message]),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc-web+proto");
+        request.Headers.Add("x-grpc-web", "1");
+
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("16", GrpcStatusOf(response, body));
+    }
+
     /// <summary>grpc-status from the headers of a trailers-only answer, or from the gRPC-Web trailer frame in the body.</summary>
     private static string? GrpcStatusOf(HttpResponseMessage response, byte[] body)
     {

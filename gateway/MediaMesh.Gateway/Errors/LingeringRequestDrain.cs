@@ -12,7 +12,7 @@ namespace MediaMesh.Gateway.Errors;
 /// read the proxy cancelled or left behind when the backend answered early does not stop the drain.
 /// HTTP/2 needs none of this: a stream ends without its body.
 /// </summary>
-public static class LingeringRequestDrain
+public static partial class LingeringRequestDrain
 {
     public static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(30);
 
@@ -39,8 +39,14 @@ public static class LingeringRequestDrain
             request.Body = body.Inner;
         }
 
-        if (body.Ended || context.RequestAborted.IsCancellationRequested)
+        if (body.Ended)
         {
+            return;
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            LogNotDrained(Logger(context), request.Path, request.ContentLength, "RequestAborted", "the caller went away or the call was aborted first");
             return;
         }
 
@@ -54,6 +60,14 @@ public static class LingeringRequestDrain
         catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException or InvalidOperationException)
         {
             // Too slow, too large or gone: Kestrel closes the connection, as it would have without the drain.
+            LogNotDrained(Logger(context), request.Path, request.ContentLength, ex.GetType().Name, ex.Message);
         }
     }
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LingeringRequestDrain).FullName!);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "The rest of a refused request's body was not drained ({Path}, Content-Length {ContentLength}): {Reason}: {Detail}; the connection closes")]
+    private static partial void LogNotDrained(ILogger logger, string path, long? contentLength, string reason, string detail);
 }

@@ -64,7 +64,7 @@ public sealed class RawCaller : IDisposable
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(headers == HeaderMutation.WrongContentType ? "text/plain" : "application/grpc-web+proto");
         request.Headers.TryAddWithoutValidation("x-grpc-web", "1");
         ApplyCommon(request, apiKey, headers, framing, serverStreams);
-        return await SendAsync(_h1, call, request, ReadGrpcWeb, ct);
+        return await SendAsync(_h1, call with { Request = Sample(body) }, request, ReadGrpcWeb, ct);
     }
 
     public async Task<FuzzCall> RestAsync(FuzzCall call, HttpMethod method, string pathAndQuery, string? json, string apiKey, HeaderMutation headers, CancellationToken ct)
@@ -76,7 +76,7 @@ public sealed class RawCaller : IDisposable
         }
 
         ApplyCommon(request, apiKey, headers, Framing.Normal, serverStreams: false);
-        return await SendAsync(_h1, call, request, ReadRest, ct);
+        return await SendAsync(_h1, call with { Request = json is null ? null : Sample(Encoding.UTF8.GetBytes(json)) }, request, ReadRest, ct);
     }
 
     private static void ApplyCommon(HttpRequestMessage request, string apiKey, HeaderMutation headers, Framing framing, bool serverStreams)
@@ -128,7 +128,7 @@ public sealed class RawCaller : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return call with { Error = e.HttpRequestError + (e.InnerException is { } inner ? " (" + inner.GetType().Name + ")" : string.Empty) };
+            return call with { Error = e.HttpRequestError + (e.InnerException is { } inner ? $" ({inner.GetType().Name}: {inner.Message})" : string.Empty) };
         }
         catch (IOException e)
         {
