@@ -74,7 +74,7 @@ public sealed class LeastLoadedBalancerFactory : LoadBalancerFactory
     }
 
     /// <summary>One replica's calls in flight and answer time estimate.</summary>
-    internal sealed class ReplicaLoad(double firstEstimateMilliseconds)
+    public sealed class ReplicaLoad(double firstEstimateMilliseconds)
     {
         private readonly Lock _gate = new();
         private int _inFlight;
