@@ -103,6 +103,9 @@ check "images build" timed build_images
 [ "$failed" -eq 0 ] || finish
 
 step "up -d: postgres, organization, initiative, exchange, gateway, dashboard"
+# A run cut short before its own `down -v` leaves this project's containers and database volume behind, and
+# PostgreSQL keeps the password it was first given: this run's fresh one would be refused.
+"${compose[@]}" down -v --remove-orphans >/dev/null 2>&1
 timed "${compose[@]}" up -d >"$work/up.log" 2>&1 || cat "$work/up.log"
 check "every container healthy (within 300 s)" timed wait_healthy 300
 [ "$failed" -eq 0 ] || finish

@@ -112,16 +112,33 @@ public sealed class LongCallRecheckTests(ExchangeFixture f)
         AsyncServerStreamingCall<V1.SubscribeFeedResponse> call, string marker, CancellationToken ct)
     {
         var events = new List<(V1.FeedEventType, string)>();
-        while (await call.ResponseStream.MoveNext(ct))
+        var heartbeats = 0;
+        long lastCursor = 0;
+        var watch = Stopwatch.StartNew();
+        try
         {
-            if (call.ResponseStream.Current.Event is { } e)
+            while (await call.ResponseStream.MoveNext(ct))
             {
-                events.Add((e.Type, e.Offer.Id));
-                if (e.Offer.Id == marker)
+                if (call.ResponseStream.Current.Event is { } e)
                 {
-                    return events;
+                    events.Add((e.Type, e.Offer.Id));
+                    if (e.Offer.Id == marker)
+                    {
+                        return events;
+                    }
+                }
+                else if (call.ResponseStream.Current.Heartbeat is { } beat)
+                {
+                    heartbeats++;
+                    lastCursor = beat.LatestCursor;
                 }
             }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
+        {
+            // Says what the feed did meanwhile (a feed that went quiet and one that kept beating fail differently).
+            throw new TimeoutException(
+                $"No event of {marker} after {watch.Elapsed}: heard [{string.Join(", ", events)}], {heartbeats} heartbeat(s), the last at cursor {lastCursor}.", e);
         }
 
         throw new InvalidOperationException("The feed ended before the marker arrived.");
