@@ -107,6 +107,17 @@ public sealed class LongCallRecheckTests(ExchangeFixture f)
         Assert.True(after < Bound, $"the feed ran on for {after}");
     }
 
+    /// <summary>
+    /// Waits for the feed's first heartbeat: the service has then taken its starting cursor. A call returns before
+    /// the service has started it, and an offer published meanwhile is already behind that cursor (the feed then
+    /// never sends it: seen on PostgreSQL under CI load).
+    /// </summary>
+    private static async Task FeedRunningAsync(AsyncServerStreamingCall<V1.SubscribeFeedResponse> call, CancellationToken ct)
+    {
+        Assert.True(await call.ResponseStream.MoveNext(ct));
+        Assert.NotNull(call.ResponseStream.Current.Heartbeat);
+    }
+
     /// <summary>Reads events until one of <paramref name="marker"/> arrives; returns (type, offer) of each.</summary>
     private static async Task<List<(V1.FeedEventType Type, string OfferId)>> ReadUntilAsync(
         AsyncServerStreamingCall<V1.SubscribeFeedResponse> call, string marker, CancellationToken ct)
@@ -153,6 +164,7 @@ public sealed class LongCallRecheckTests(ExchangeFixture f)
         using var call = f.Exchange.Catalogue(member).SubscribeFeed(
             new V1.SubscribeFeedRequest { Filter = new V1.FeedFilter { Subjects = { subject } } }, cancellationToken: timeout.Token);
 
+        await FeedRunningAsync(call, timeout.Token);
         var offer = await f.PublishAsync(f.Ghana, ExchangeFixture.NewOffer(subject));
         await f.Exchange.Licensing(member).RequestLicenceAsync(ExchangeFixture.Ask(offer.Id, ["KE"]));
         var correction = offer.Clone();
@@ -182,6 +194,7 @@ public sealed class LongCallRecheckTests(ExchangeFixture f)
         using var call = f.Exchange.Catalogue(member).SubscribeFeed(
             new V1.SubscribeFeedRequest { Filter = new V1.FeedFilter { Subjects = { subject } } }, cancellationToken: timeout.Token);
 
+        await FeedRunningAsync(call, timeout.Token);
         var before = await f.PublishAsync(f.Ghana, ExchangeFixture.NewOffer(subject, notForEgypt));
         Assert.Equal([(V1.FeedEventType.New, before.Id)], await ReadUntilAsync(call, before.Id, timeout.Token));
 
