@@ -5,6 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+# For every Testcontainers test, the first pass's PostgreSQL-only ones too (Debian's engine speaks API 1.41, no Ryuk image offline).
+export DOCKER_API_VERSION=${DOCKER_API_VERSION:-1.41} TESTCONTAINERS_RYUK_DISABLED=${TESTCONTAINERS_RYUK_DISABLED:-true}
 
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "$*" >&2; echo "tests: 0 passed, 1 failed"; exit 1; }
@@ -35,7 +37,6 @@ step "tests on PostgreSQL: the service suites again, every host on a fresh datab
 # Needs a Docker engine for Testcontainers, or MEDIAMESH_TEST_POSTGRES (an admin connection string to a server of
 # your own). Without either the pass is skipped as a whole, saying why: its suites start PostgreSQL in assembly
 # fixtures, and a fixture cannot skip its tests one by one. .ci/run always starts an engine, so CI runs it.
-export DOCKER_API_VERSION=${DOCKER_API_VERSION:-1.41} TESTCONTAINERS_RYUK_DISABLED=${TESTCONTAINERS_RYUK_DISABLED:-true}
 if [ -n "${MEDIAMESH_TEST_POSTGRES:-}" ] || { command -v docker >/dev/null && docker info >/dev/null 2>&1; }; then
   MEDIAMESH_TEST_DATABASE=postgres dotnet test --solution tests/postgres.slnf --no-build 2>&1 | tee "$log"
   pg_status=${PIPESTATUS[0]}
