@@ -98,10 +98,15 @@ public sealed class InFlightLimitTests(Mesh mesh)
 
         for (var i = 0; i < 3; i++)
         {
+            // The gateway gives a permit back once the call's trailers are written, which can be just
+            // after the client has read them: each next call waits for it rather than racing it.
             await organizations.GetOrganizationAsync(new OrgV1.GetOrganizationRequest { Id = member.OrganizationId });
+            await WaitForAsync(() => limiter.InFlight(InFlightKind.Unary) == 0, "the served call's permit back");
             await GrpcAssert.Refused(StatusCode.NotFound, () => organizations.GetOrganizationAsync(
                 new OrgV1.GetOrganizationRequest { Id = Guid.NewGuid().ToString() }).ResponseAsync);
+            await WaitForAsync(() => limiter.InFlight(InFlightKind.Unary) == 0, "the refused call's permit back");
             await GrpcAssert.Refused(StatusCode.Unavailable, () => offers.GetOfferAsync(new V1.GetOfferRequest { Id = Guid.NewGuid().ToString() }).ResponseAsync);
+            await WaitForAsync(() => limiter.InFlight(InFlightKind.Unary) == 0, "the failed call's permit back");
             await GrpcAssert.Refused(StatusCode.DeadlineExceeded, () => initiatives.GetInitiativeAsync(
                 new InitV1.GetInitiativeRequest { Id = Guid.NewGuid().ToString() }, deadline: DateTime.UtcNow.AddMilliseconds(200)).ResponseAsync);
             await WaitForAsync(() => limiter.InFlight(InFlightKind.Unary) == 0, "the timed-out call's permit back");
@@ -115,9 +120,10 @@ public sealed class InFlightLimitTests(Mesh mesh)
         }
 
         // With a limit of one, each of these calls needed the permit of the one before it.
+        await WaitForAsync(() => limiter.InFlight(InFlightKind.Unary) == 0, "the last call's permit back");
         var served = await organizations.GetOrganizationAsync(new OrgV1.GetOrganizationRequest { Id = member.OrganizationId });
         Assert.Equal(member.OrganizationId, served.Organization.Id);
-        Assert.Equal(0, limiter.InFlight(InFlightKind.Unary, member.OrganizationId));
+        await WaitForAsync(() => limiter.InFlight(InFlightKind.Unary, member.OrganizationId) == 0, "the served call's permit back");
     }
 
     [Fact]
