@@ -211,6 +211,7 @@ public sealed class KillWriters(KillWorld world, WriteLedger ledger, StatusTally
     private async Task<T?> CallAsync<T>(string method, Func<CancellationToken, Task<T>> call)
         where T : class
     {
+        var started = DateTime.UtcNow;
         try
         {
             var result = await call(ct);
@@ -219,7 +220,7 @@ public sealed class KillWriters(KillWorld world, WriteLedger ledger, StatusTally
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
-            tally.Failed(method, e.StatusCode, e.Status.Detail);
+            tally.Failed(method, e.StatusCode, e.Status.Detail, started);
             return null;
         }
     }

@@ -17,6 +17,7 @@ public sealed class StatusTally
 
     private readonly ConcurrentDictionary<StatusCode, long> _counts = new();
     private readonly ConcurrentDictionary<(StatusCode, string), string> _examples = new();
+    private readonly ConcurrentQueue<TimedFailure> _timed = new();
 
     public void Ok() => _counts.AddOrUpdate(StatusCode.OK, 1, (_, n) => n + 1);
 
@@ -25,6 +26,21 @@ public sealed class StatusTally
         _counts.AddOrUpdate(code, 1, (_, n) => n + 1);
         _examples.TryAdd((code, method), detail.Length > 160 ? detail[..160] : detail);
     }
+
+    /// <summary>A failed call and when it ran (the first <see cref="MaxTimed"/> are kept), so a report can place it among the faults.</summary>
+    public void Failed(string method, StatusCode code, string detail, DateTime startedUtc)
+    {
+        Failed(method, code, detail);
+        if (_timed.Count < MaxTimed)
+        {
+            _timed.Enqueue(new TimedFailure(method, code, startedUtc, DateTime.UtcNow));
+        }
+    }
+
+    public const int MaxTimed = 100;
+
+    /// <summary>The failed calls recorded with their times, in the order they ended.</summary>
+    public IReadOnlyList<TimedFailure> TimedFailures => [.. _timed];
 
     public long Count(StatusCode code) => _counts.GetValueOrDefault(code);
 
@@ -42,3 +58,6 @@ public sealed class StatusTally
 
     public string Summary => string.Join(", ", All.Select(c => $"{c.Code} {c.Count}"));
 }
+
+/// <summary>A call that failed, with when it started and ended (UTC).</summary>
+public sealed record TimedFailure(string Method, StatusCode Code, DateTime StartedUtc, DateTime EndedUtc);

@@ -67,6 +67,7 @@ public sealed class PacedReads(KillWorld world, WriteLedger ledger, StatusTally 
         var offer = turn == 1 ? ledger.Offers.FirstOrDefault(o => o.Value.Owner == member.Index).Key : null;
         var initiative = turn == 2 ? ledger.Initiatives.FirstOrDefault(i => i.Value.Proposer == member.Index).Key : null;
         var method = offer is not null ? "GetOffer" : initiative is not null ? "GetInitiative" : "GetOrganization";
+        var started = DateTime.UtcNow;
         try
         {
             // Not cancelled by the stop: a call started is seen to its end, as a member's would be.
@@ -87,7 +88,7 @@ public sealed class PacedReads(KillWorld world, WriteLedger ledger, StatusTally 
         }
         catch (RpcException e)
         {
-            tally.Failed(method, e.StatusCode, e.Status.Detail);
+            tally.Failed(method, e.StatusCode, e.Status.Detail, started);
         }
         finally
         {

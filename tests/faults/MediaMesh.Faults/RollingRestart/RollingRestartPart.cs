@@ -99,7 +99,9 @@ public sealed class RollingRestartPart : FaultPart
         long Answered() => tally.All.Sum(c => c.Count) + readTally.All.Sum(c => c.Count);
         var callsBefore = Answered();
         var phase = Stopwatch.StartNew();
+        var origin = DateTime.UtcNow;
         var stops = new List<(string Process, int? ExitCode, double StopSeconds, ReadinessTimeline Readiness, double ServingAgainSeconds)>();
+        var events = new List<(DateTime At, string What)>();
         try
         {
             for (var round = 1; round <= rounds; round++)
@@ -112,11 +114,15 @@ public sealed class RollingRestartPart : FaultPart
                         await using var readiness = new ReadinessWatch(stack.PortOf(process));
                         var clock = Stopwatch.StartNew();
                         readiness.Start();
+                        events.Add((DateTime.UtcNow, $"{process} was sent SIGTERM"));
                         var exit = await stack.StopAsync(process, Grace);
+                        events.Add((DateTime.UtcNow, $"{process} exited"));
                         var stopped = clock.Elapsed.TotalSeconds;
                         var timeline = await readiness.EndAsync();
                         await stack.StartProcessAsync(process);
+                        events.Add((DateTime.UtcNow, $"{process} was started"));
                         await WaitReadyAsync(stack.PortOf(process), ct);
+                        events.Add((DateTime.UtcNow, $"{process} was ready"));
                         var serving = clock.Elapsed.TotalSeconds - stopped;
                         stops.Add((process, exit, stopped, timeline, serving));
                         run.Log(Name, string.Create(CultureInfo.InvariantCulture,
@@ -178,7 +184,8 @@ public sealed class RollingRestartPart : FaultPart
 
         var failed = tally.All.Concat(readTally.All).Where(c => c.Code != StatusCode.OK).Sum(c => c.Count);
         report.Check("no call failed during the restarts (every read and write answered OK through the SDK's retrying client)", calls > 0 && failed == 0,
-            $"writes: {tally.Summary}; reads: {readTally.Summary}" + (failed == 0 ? string.Empty : "; " + string.Join("; ", tally.FailureExamples.Concat(readTally.FailureExamples).Take(8))));
+            $"writes: {tally.Summary}; reads: {readTally.Summary}" + (failed == 0 ? string.Empty : "; " + string.Join("; ", tally.FailureExamples.Concat(readTally.FailureExamples).Take(8))
+                + "; when (s from the first stop): " + string.Join("; ", tally.TimedFailures.Concat(readTally.TimedFailures).OrderBy(f => f.StartedUtc).Take(12).Select(f => Placed(f, origin, events)))));
         report.Check($"the load was at least {required} calls/s through the restarts", rate >= required,
             string.Create(CultureInfo.InvariantCulture, $"{calls:N0} calls in {seconds:0} s = {rate:0}/s; {reads.Skipped:N0} reads not started for the in-flight cap"));
         report.Check("every replica of every service was stopped and served again", stops.Count == 6 * rounds && stops.All(s => s.ServingAgainSeconds < 60),
@@ -241,6 +248,15 @@ public sealed class RollingRestartPart : FaultPart
             + string.Concat(tally.FailureExamples.Concat(readTally.FailureExamples).Take(4).Select(e => "; " + e));
         run.Log(Name, string.Create(CultureInfo.InvariantCulture, $"warm-up: {clock.Elapsed.TotalSeconds:0} s, {summary}"));
         return (clock.Elapsed.TotalSeconds, summary);
+    }
+
+    /// <summary>"DeadlineExceeded SignInitiative ran 301.2–311.2 (4.1 s after initiative-2 was started)": where a failed call fell among the stops.</summary>
+    private static string Placed(TimedFailure failure, DateTime origin, IReadOnlyList<(DateTime At, string What)> events)
+    {
+        var before = events.LastOrDefault(e => e.At <= failure.StartedUtc);
+        var place = before.What is null ? "before the first stop" : string.Create(CultureInfo.InvariantCulture, $"{(failure.StartedUtc - before.At).TotalSeconds:0.0} s after {before.What}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{failure.Code} {failure.Method} ran {(failure.StartedUtc - origin).TotalSeconds:0.0}–{(failure.EndedUtc - origin).TotalSeconds:0.0} ({place})");
     }
 
     private static readonly TimeSpan WarmUpMinimum = TimeSpan.FromSeconds(10);
