@@ -261,7 +261,12 @@ public sealed class BenchStack : IAsyncDisposable
             if (ConnectionStringOf(process) is { } connectionString)
             {
                 env["MediaMesh__Database__Provider"] = "Postgres";
-                env[$"ConnectionStrings__{SplitReplica(process).Service}"] = connectionString;
+                // Npgsql's default pool of 100 per process would let six replicas ask for more than the server's
+                // max_connections (300) when a cold start piles calls up ("53300: too many clients"): a platform
+                // team sizes each replica's pool to its share, as this does.
+                env[$"ConnectionStrings__{SplitReplica(process).Service}"] = _options.Replicas > 1
+                    ? connectionString + $";Maximum Pool Size={ReplicaPoolSize}"
+                    : connectionString;
             }
 
             env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{PortOf(process)}";
@@ -307,6 +312,9 @@ public sealed class BenchStack : IAsyncDisposable
     /// restarts), for reading a run afterwards; without it only the last lines are kept.
     /// </summary>
     public const string LogDirectoryVariable = "MEDIAMESH_BENCH_LOGS";
+
+    /// <summary>Each replica's database connections at most when several run (2 × 3 services × 40 = 240 of the server's 300).</summary>
+    private const int ReplicaPoolSize = 40;
 
     /// <summary>Starts one process and returns at once, before it listens.</summary>
     public PinnedProcess Launch(string process)

@@ -3,7 +3,10 @@ using Google.Rpc;
 using Grpc.Core;
 using MediaMesh.Common.Validation;
 using MediaMesh.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 using Status = Grpc.Core.Status;
+using OrgV1 = MediaMesh.Contracts.Organization.V1;
 using V1 = MediaMesh.Contracts.Initiative.V1;
 using CommonV1 = MediaMesh.Contracts.Common.V1;
 
@@ -207,6 +210,58 @@ public sealed class DependencyFailureTests
         }
 
         Assert.Equal([StatusCode.InvalidArgument, StatusCode.Internal], seen.Order());
+    }
+
+    [Fact]
+    public async Task A_replica_whose_first_calls_all_arrive_at_once_answers_every_one_of_them()
+    {
+        // grpc-dotnet's client factory made the outbound channel on first use, and first uses at once could race
+        // in its load-balancing set-up: a call failed INTERNAL ("Channel is configured with an HTTP transport
+        // doesn't support client-side load balancing"), seen in the fault suite's rolling restart the moment a
+        // restarted replica was ready. The channel is now made once, as the host starts (OutboundChannelsStartup):
+        // its handler is built before the first call and never again.
+        await using var first = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.InvalidArgument, "first"));
+        await using var second = await AnsweringOrganizationService.StartAsync(new Status(StatusCode.InvalidArgument, "second"));
+        for (var replica = 0; replica < 4; replica++)
+        {
+            var channels = new ChannelHandlerCount(nameof(OrgV1.OrganizationService.OrganizationServiceClient));
+            using var initiatives = new InitiativeServiceHost(first.Address)
+                .WithTestServices(services => services.AddSingleton<IHttpMessageHandlerBuilderFilter>(channels));
+            initiatives.WithSetting("MediaMesh:Services:organization:Addresses:0", first.Address.ToString())
+                .WithSetting("MediaMesh:Services:organization:Addresses:1", second.Address.ToString());
+            _ = initiatives.Services;
+            Assert.Equal(1, channels.Built);
+            var client = initiatives.ClientAs("org_proposer");
+            using var go = new ManualResetEventSlim();
+            var calls = Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+            {
+                go.Wait();
+                var refused = await Assert.ThrowsAsync<RpcException>(() => client.CreateInitiativeAsync(Create()).ResponseAsync);
+                return refused.StatusCode;
+            })).ToList();
+            go.Set();
+
+            Assert.All(await Task.WhenAll(calls), status => Assert.Equal(StatusCode.InvalidArgument, status));
+            Assert.Equal(1, channels.Built);
+        }
+    }
+
+    /// <summary>Counts the HTTP handlers built for one named client: one per channel the gRPC client factory makes.</summary>
+    private sealed class ChannelHandlerCount(string clientName) : IHttpMessageHandlerBuilderFilter
+    {
+        private int _built;
+
+        public int Built => Volatile.Read(ref _built);
+
+        public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
+        {
+            if (builder.Name == clientName)
+            {
+                Interlocked.Increment(ref _built);
+            }
+
+            next(builder);
+        };
     }
 
     [Fact]

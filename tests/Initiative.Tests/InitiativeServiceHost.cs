@@ -18,6 +18,7 @@ namespace MediaMesh.Initiative.Tests;
 public sealed class InitiativeServiceHost : ServiceHost<Initiatives.Grpc.InitiativeGrpcService>
 {
     private readonly Func<HttpMessageHandler>? _organizationHandler;
+    private readonly List<Action<IServiceCollection>> _testServices = [];
 
     public InitiativeServiceHost(Uri organizationAddress, Func<HttpMessageHandler>? organizationHandler = null, TimeSpan? organizationDeadline = null)
     {
@@ -28,6 +29,13 @@ public sealed class InitiativeServiceHost : ServiceHost<Initiatives.Grpc.Initiat
         {
             WithSetting("MediaMesh:Services:organization:Deadline", deadline.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         }
+    }
+
+    /// <summary>Adds services of a test's own (observers) before the host starts.</summary>
+    public InitiativeServiceHost WithTestServices(Action<IServiceCollection> configure)
+    {
+        _testServices.Add(configure);
+        return this;
     }
 
     public V1.InitiativeService.InitiativeServiceClient ClientAs(string organizationId, string role = CallerRoles.Member) => new(As(organizationId, role));
@@ -41,6 +49,11 @@ public sealed class InitiativeServiceHost : ServiceHost<Initiatives.Grpc.Initiat
         {
             builder.ConfigureTestServices(services =>
                 services.AddGrpcClient<OrgV1.OrganizationService.OrganizationServiceClient>(_ => { }).ConfigurePrimaryHttpMessageHandler(handler));
+        }
+
+        foreach (var configure in _testServices)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 }

@@ -72,6 +72,15 @@ public static class OutboundGrpcClients
                 ?? throw new InvalidOperationException($"Set MediaMesh:Services:{serviceName}:Address to the {serviceName} service's address.")],
             settings.ReadinessProbeInterval);
 
+        var registry = builder.Services.Select(s => s.ImplementationInstance).OfType<OutboundClientRegistry>().FirstOrDefault();
+        if (registry is null)
+        {
+            registry = new OutboundClientRegistry();
+            builder.Services.AddSingleton(registry);
+            builder.Services.AddHostedService<OutboundChannelsStartup>();
+        }
+
+        registry.Add<TClient>();
         return builder.Services
             .AddGrpcClient<TClient>(o => o.Address = replicas.ChannelAddress)
             .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
