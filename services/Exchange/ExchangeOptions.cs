@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace MediaMesh.Exchange;
 
 /// <summary>Settings of the exchange service, section "MediaMesh:Exchange" (media settings are under "MediaMesh:Media").</summary>
@@ -44,4 +46,46 @@ public sealed class ExchangeOptions
 
     /// <summary>A download also re-checks the rights (a database read) after this many chunks; 0 turns it off.</summary>
     public int DownloadRecheckChunks { get; set; } = 64;
+
+    /// <summary>What is wrong with the settings, naming the setting; null when they can be used.</summary>
+    public string? Problem()
+    {
+        foreach (var (name, value) in (ReadOnlySpan<(string, TimeSpan)>)[
+            (nameof(FeedHeartbeatInterval), FeedHeartbeatInterval), (nameof(FeedPollInterval), FeedPollInterval),
+            (nameof(StandingRecheckInterval), StandingRecheckInterval), (nameof(UploadLease), UploadLease)])
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                return $"{Section}:{name} must be positive.";
+            }
+        }
+
+        if (StandingRecheckGrace < TimeSpan.Zero)
+        {
+            return $"{Section}:{nameof(StandingRecheckGrace)} must not be negative.";
+        }
+
+        if (FeedWindowEvents <= 0)
+        {
+            return $"{Section}:{nameof(FeedWindowEvents)} must be positive.";
+        }
+
+        // A subscriber joining at the window's oldest event is handed the whole window at once: a backlog smaller
+        // than the window would let it go at once, again each time it caught up, and it would never be served live.
+        if (FeedSubscriberBacklog < FeedWindowEvents)
+        {
+            return $"{Section}:{nameof(FeedSubscriberBacklog)} ({FeedSubscriberBacklog}) must be at least {Section}:{nameof(FeedWindowEvents)} ({FeedWindowEvents}).";
+        }
+
+        return DownloadRecheckChunks < 0 ? $"{Section}:{nameof(DownloadRecheckChunks)} must not be negative (0 turns the re-check off)." : null;
+    }
+}
+
+/// <summary>Refuses to start an exchange whose <see cref="ExchangeOptions"/> cannot be used.</summary>
+internal sealed class ExchangeOptionsValidator : IValidateOptions<ExchangeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ExchangeOptions options) =>
+        options.Problem() is { } problem
+            ? ValidateOptionsResult.Fail(problem)
+            : ValidateOptionsResult.Success;
 }

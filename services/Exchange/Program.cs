@@ -6,6 +6,7 @@ using MediaMesh.MediaStore;
 using MediaMesh.ServiceDefaults;
 using MediaMesh.ServiceDefaults.Grpc;
 using MediaMesh.ServiceDefaults.Persistence;
+using Microsoft.Extensions.Options;
 using InitiativeV1 = MediaMesh.Contracts.Initiative.V1;
 using OrgV1 = MediaMesh.Contracts.Organization.V1;
 
@@ -18,7 +19,8 @@ builder.AddMediaMeshGrpcClient<OrgV1.CredentialService.CredentialServiceClient>(
     "organization", "mediamesh.organization.v1.CredentialService", OutboundIdentity.Own, "GetCallerStanding");
 builder.AddMediaMeshGrpcClient<InitiativeV1.InitiativeService.InitiativeServiceClient>(
     "initiative", "mediamesh.initiative.v1.InitiativeService", "GetInitiative", "ListSignatures");
-builder.Services.Configure<ExchangeOptions>(builder.Configuration.GetSection(ExchangeOptions.Section));
+builder.Services.AddOptions<ExchangeOptions>().Bind(builder.Configuration.GetSection(ExchangeOptions.Section)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<ExchangeOptions>, ExchangeOptionsValidator>();
 builder.Services.AddMediaStore(builder.Configuration,
     Path.GetFullPath(builder.Configuration["MediaMesh:DataDirectory"] ?? "data", builder.Environment.ContentRootPath));
 builder.Services.AddSingleton<FeedNotifier>();
